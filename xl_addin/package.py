@@ -1,0 +1,130 @@
+"""The workbook as a zip package: which sheets and tables it has, read without trusting its XML."""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+from defusedxml import ElementTree
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class NotAWorkbook(Exception):
+    """The file cannot be read as an .xlsx/.xlsm workbook; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class TablePart:
+    """An Excel table (ListObject): its name and cell range on a sheet."""
+
+    name: str
+    sheet: str
+    ref: str
+    header_rows: int
+
+
+def _parse(archive: zipfile.ZipFile, name: str) -> Element:
+    return ElementTree.fromstring(archive.read(name))  # type: ignore[no-any-return]
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """Relationship id -> target part name, for one part."""
+    folder, base = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", base + ".rels")
+    if rels_name not in archive.namelist():
+        return {}
+    targets = {}
+    for rel in _parse(archive, rels_name).iter(f"{_PKG_REL}Relationship"):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target", "")
+        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        targets[rel.get("Id", "")] = resolved
+    return targets
+
+
+def sniff(path: Path) -> None:
+    """Raise NotAWorkbook with a plain reason when the file is clearly not an Office Open XML workbook."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        raise NotAWorkbook(f"File not found: {path}") from None
+    except IsADirectoryError:
+        raise NotAWorkbook(f"{path} is a folder, not a workbook.") from None
+    except OSError as error:
+        raise NotAWorkbook(f"{path.name} could not be opened: {error.strerror or error}.") from None
+    if head.startswith(_OLE_MAGIC):
+        if _is_encrypted_ole(path):
+            raise NotAWorkbook(
+                f"{path.name} is password-protected (encrypted); remove the password in Excel "
+                "(File > Info > Protect Workbook) and check it again.")
+        raise NotAWorkbook(
+            f"{path.name} is an old-style Excel 97-2003 (.xls) workbook; open it in Excel and save it as .xlsx.")
+    if not head.startswith(b"PK"):
+        raise NotAWorkbook(f"{path.name} is not an Excel workbook (.xlsx or .xlsm): it is not a zip package.")
+
+
+def _is_encrypted_ole(path: Path) -> bool:
+    # Encrypted OOXML is an OLE container whose directory names an EncryptedPackage stream (UTF-16).
+    with path.open("rb") as handle:
+        data = handle.read(1 << 20)
+    return "EncryptedPackage".encode("utf-16-le") in data
+
+
+def workbook_part(archive: zipfile.ZipFile) -> str:
+    """The name of the workbook part, from the package's root relationships."""
+    names = set(archive.namelist())
+    if "_rels/.rels" in names:
+        for rel in _parse(archive, "_rels/.rels").iter(f"{_PKG_REL}Relationship"):
+            if rel.get("Type", "").endswith("/officeDocument"):
+                target = rel.get("Target", "").lstrip("/")
+                if target in names:
+                    return target
+    if "xl/workbook.xml" in names:
+        return "xl/workbook.xml"
+    if "content.xml" in names:
+        raise NotAWorkbook("the file is an OpenDocument spreadsheet (.ods), not an Excel workbook; "
+                           "save it as .xlsx.")
+    raise NotAWorkbook("the file is a zip archive but not an Excel workbook (it has no workbook part).")
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> worksheet part name, in workbook order."""
+    book = workbook_part(archive)
+    rels = _relationships(archive, book)
+    sheets = {}
+    for sheet in _parse(archive, book).iter(f"{_MAIN}sheet"):
+        target = rels.get(sheet.get(f"{_REL}id", ""))
+        if target:
+            sheets[sheet.get("name", "")] = target
+    return sheets
+
+
+def tables(archive: zipfile.ZipFile) -> list[TablePart]:
+    """Every table in the workbook, with the sheet it stands on."""
+    found = []
+    names = set(archive.namelist())
+    for sheet, part in sheet_parts(archive).items():
+        if part not in names:
+            continue
+        rels = _relationships(archive, part)
+        for table_part in _parse(archive, part).iter(f"{_MAIN}tablePart"):
+            target = rels.get(table_part.get(f"{_REL}id", ""))
+            if not target or target not in names:
+                continue
+            table = _parse(archive, target)
+            found.append(TablePart(
+                name=table.get("name") or table.get("displayName") or "",
+                sheet=sheet,
+                ref=table.get("ref", ""),
+                header_rows=int(table.get("headerRowCount", "1")),
+            ))
+    return found

@@ -1,0 +1,102 @@
+"""Render check results; reporters only display, they decide nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from itertools import groupby
+from typing import Any
+
+from xl_addin.findings import FileResult, Finding, Severity
+
+REPORT_VERSION = 1
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _counts(result: FileResult) -> str:
+    return ", ".join(_plural(result.count(severity), str(severity)) for severity in reversed(Severity))
+
+
+def _row_heading(finding: Finding, header_row: int) -> str:
+    if finding.row == 0:
+        return "Workbook"
+    if finding.row == header_row:
+        return f"Header row {finding.row}"
+    return f"Row {finding.row}"
+
+
+def text_report(results: Sequence[FileResult]) -> str:
+    """For people: each file, then its findings grouped by row, then a one-line summary."""
+    lines: list[str] = []
+    for result in results:
+        where = f"sheet {result.sheet}, {_plural(result.rows_checked, 'item')} checked" if result.sheet else ""
+        lines.append(f"{result.file}" + (f" ({where})" if where else "") + f": {_counts(result)}")
+        for heading, group in groupby(result.findings, key=lambda f: _row_heading(f, result.header_row)):
+            lines.append(f"  {heading}")
+            for finding in group:
+                place = finding.location or "-"
+                lines.append(f"    {str(finding.severity):<8}{place:<16}{finding.code:<22}{finding.message}")
+        if result.partial:
+            lines.append(f"  (partial: only the first {len(result.findings)} findings are shown)")
+    lines.append(summary_line(results))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(results: Sequence[FileResult]) -> str:
+    clean = sum(1 for result in results if (result.worst() or Severity.INFO) < Severity.WARNING)
+    totals = {severity: sum(result.count(severity) for result in results) for severity in Severity}
+    counted = ", ".join(_plural(totals[severity], str(severity)) for severity in reversed(Severity))
+    return f"{_plural(len(results), 'file')} checked, {clean} clean: {counted}."
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def finding_record(finding: Finding) -> dict[str, Any]:
+    """A finding as a JSON-ready mapping with a fixed key order."""
+    return {
+        "code": finding.code,
+        "severity": str(finding.severity),
+        "file": finding.file,
+        "sheet": finding.sheet,
+        "cell": finding.cell,
+        "row": finding.row or None,
+        "column": finding.column or None,
+        "value": _json_value(finding.value),
+        "message": finding.message,
+    }
+
+
+def json_report(results: Sequence[FileResult]) -> str:
+    """For programs: a versioned document with every finding and per-file counts."""
+    document = {
+        "version": REPORT_VERSION,
+        "files": [
+            {
+                "file": result.file,
+                "sheet": result.sheet or None,
+                "rows_checked": result.rows_checked,
+                "partial": result.partial,
+                "counts": {str(severity): result.count(severity) for severity in reversed(Severity)},
+                "findings": [finding_record(finding) for finding in result.findings],
+            }
+            for result in results
+        ],
+        "summary": {str(severity): sum(r.count(severity) for r in results) for severity in reversed(Severity)},
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+REPORTERS: dict[str, Callable[[Sequence[FileResult]], str]] = {
+    "text": text_report,
+    "json": json_report,
+}
