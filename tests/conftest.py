@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.libreoffice import LibreOffice, soffice
+from xl_addin.resources import default_schema_path
+from xl_addin.schema import RegisterSchema, load_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="session")
+def schema() -> RegisterSchema:
+    return load_schema(default_schema_path())
+
+
+@pytest.fixture(scope="session")
+def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> LibreOffice:
+    """LibreOffice headless; missing is a skip on a developer machine and a failure in CI."""
+    executable = soffice()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is required in CI: apt-get install libreoffice-calc-nogui")
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+    return LibreOffice(executable, tmp_path_factory.mktemp("libreoffice"))
