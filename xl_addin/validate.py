@@ -71,14 +71,14 @@ def check_register(register: Register, schema: RegisterSchema, *, today: dt.date
     context = RegisterContext(today=today, occurrences=occurrences(register.rows, schema))
     validator = register_validator(schema.document, context)
     for row in register.rows:
-        seen: set[tuple[str, str]] = set()
+        row_findings = {}
         for error in validator.iter_errors(dict(row.values)):
             finding = row_finding(error, row, register, schema, context)
-            key = (finding.column, finding.code)
-            if finding.column in absent or key in seen:
-                continue
-            seen.add(key)
-            found.append(finding)
+            if finding.column not in absent:
+                row_findings.setdefault((finding.column, finding.code), finding)
+        # A cell that must be empty has one thing to fix; what else is wrong with its value is noise.
+        emptied = {column for column, code in row_findings if code == F.MUST_BE_EMPTY.code}
+        found += [f for (column, code), f in row_findings.items() if column not in emptied or code == F.MUST_BE_EMPTY.code]
     if not register.rows:
         found.append(_finding(F.EMPTY_REGISTER, register, 0, 0))
     return sorted(found)

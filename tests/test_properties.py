@@ -1,0 +1,122 @@
+"""Property-based: valid rows from the schema give no findings; one wrong cell gives one finding there."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from tests.conftest import AS_OF
+from xl_addin.findings import column_letter
+from xl_addin.register import HeaderLayout, Register, RegisterRow
+from xl_addin.resources import default_schema_path
+from xl_addin.schema import load_schema
+from xl_addin.validate import check_register
+
+SCHEMA = load_schema(default_schema_path())
+STATUS = SCHEMA.role("status") or "Status"
+RAISED = SCHEMA.role("dateRaised") or "Date raised"
+TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")),
+               min_size=1, max_size=30)
+
+
+def rules_for(status: str) -> tuple[set[str], set[str]]:
+    """Columns required and columns that must stay empty at `status`, read from the schema's if/then."""
+    required = {c.name for c in SCHEMA.columns if c.required}
+    empty: set[str] = set()
+    for rule in SCHEMA.document.get("allOf", []):
+        if Draft202012Validator(rule["if"]).is_valid({STATUS: status}):
+            required |= set(rule["then"].get("required", []))
+            empty |= {name for name, spec in rule["then"].get("properties", {}).items() if spec == {"not": {}}}
+    return required, empty
+
+
+@st.composite
+def valid_item(draw: st.DrawFn, number: int) -> dict[str, Any]:
+    status = draw(st.sampled_from(SCHEMA.column(STATUS).choices))
+    required, empty = rules_for(status)
+    raised = draw(st.dates(dt.date(2024, 1, 1), AS_OF))
+    item: dict[str, Any] = {}
+    for column in SCHEMA.columns:
+        if column.name in empty or column.kind == "computed":
+            continue
+        if column.name not in required and not draw(st.booleans()):
+            continue
+        if column.name == "ID":
+            item["ID"] = f"IMP-{number:04d}"
+        elif column.name == RAISED:
+            item[RAISED] = raised
+        elif column.name == STATUS:
+            item[STATUS] = status
+        elif column.kind == "choice":
+            item[column.name] = draw(st.sampled_from(column.choices))
+        elif column.kind == "rating":
+            item[column.name] = draw(st.integers(column.minimum or 1, column.maximum or 3))
+        elif column.kind == "date":
+            later = column.name in SCHEMA.document["notInFuture"]
+            item[column.name] = draw(st.dates(raised, AS_OF if later else AS_OF + dt.timedelta(days=400)))
+        else:
+            item[column.name] = draw(TEXT.map(str.strip).filter(bool))
+    for total, parts in SCHEMA.sums.items():
+        if draw(st.booleans()):
+            item[total] = sum(item[part] for part in parts)
+    return item
+
+
+def as_register(items: list[dict[str, Any]], order: list[str]) -> Register:
+    layout = HeaderLayout({name: index for index, name in enumerate(order, start=1)})
+    rows = tuple(RegisterRow(number, item) for number, item in enumerate(items, start=2))
+    return Register(file="fuzz.xlsx", sheet="Register", header_row=1, layout=layout, rows=rows)
+
+
+items_strategy = st.integers(1, 6).flatmap(lambda n: st.tuples(*[valid_item(i + 1) for i in range(n)]))
+order_strategy = st.permutations([column.name for column in SCHEMA.columns])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(items=items_strategy, order=order_strategy)
+def test_valid_rows_give_no_findings(items: tuple[dict[str, Any], ...], order: list[str]) -> None:
+    assert check_register(as_register(list(items), order), SCHEMA, today=AS_OF) == []
+
+
+def wrong_values(item: dict[str, Any]) -> st.SearchStrategy[tuple[str, Any, str]]:
+    """(column, wrong value, expected code) for the columns of this item."""
+    options: list[st.SearchStrategy[tuple[str, Any, str]]] = []
+    for column in SCHEMA.columns:
+        name = column.name
+        if column.kind == "choice":
+            allowed = {choice.casefold() for choice in column.choices}
+            options.append(TEXT.map(str.strip).filter(lambda t, a=allowed: t != "" and t.casefold() not in a)
+                           .map(lambda t, n=name: (n, t, "not-in-list")))
+        elif column.kind == "rating":
+            options.append(st.sampled_from([(name, 0, "out-of-range"), (name, 4, "out-of-range"),
+                                            (name, "2", "number-as-text"), (name, 1.5, "not-whole-number")]))
+        elif column.kind == "date" and (name != RAISED or len(item) > 0):
+            options.append(st.just((name, "next week", "not-a-date")))
+            if name in SCHEMA.document["notInFuture"] and name != RAISED and name in item:
+                options.append(st.just((name, AS_OF + dt.timedelta(days=1), "future-date")))
+        elif name == "ID":
+            options.append(st.just((name, "IMP-1", "bad-format")))
+        elif name in SCHEMA.sums:
+            parts = SCHEMA.sums[name]
+            correct = sum(item[part] for part in parts)
+            options.append(st.integers(4, 12).filter(lambda v, c=correct: v != c)
+                           .map(lambda v, n=name: (n, v, "stale-total")))
+    return st.one_of(options)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), order=order_strategy)
+def test_one_wrong_cell_gives_one_finding_at_that_cell(data: st.DataObject, order: list[str]) -> None:
+    items = list(data.draw(items_strategy))
+    target = data.draw(st.integers(0, len(items) - 1))
+    column, value, code = data.draw(wrong_values(items[target]))
+    if column in rules_for(items[target][STATUS])[1]:
+        code = "must-be-empty"  # any value in a column that must stay empty is that one finding
+    items[target] = {**items[target], column: value}
+    found = check_register(as_register(items, order), SCHEMA, today=AS_OF)
+    cell = f"{column_letter(order.index(column) + 1)}{target + 2}"
+    assert [(finding.cell, finding.code) for finding in found] == [(cell, code)]
