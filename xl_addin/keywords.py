@@ -89,14 +89,17 @@ def sum_of(
     Passing: ``{"sumOf": {"Priority total": ["Customer impact", "Risk reduction"]}}`` with 2, 3 and total 5.
     Failing: total 6 for the same ratings: `stale-total` on the Priority total cell.
     An empty total (a formula never calculated, say) is not checked: the engine computes it itself;
-    nor is a total whose parts are not all whole numbers, since those parts get their own findings.
+    nor is a total whose parts are not all valid whole numbers, since those parts get their own findings.
     """
     if not isinstance(row, dict):
         return
+    properties = schema.get("properties", {})
     for total, parts in sums.items():
         value = row.get(total)
         numbers = [row.get(part) for part in parts]
         if value is None or not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
+            continue
+        if not all(validator.evolve(schema=properties.get(part, {})).is_valid(row[part]) for part in parts):
             continue
         if value != sum(numbers):  # type: ignore[arg-type]
             yield ValidationError(f"{total} is out of date", path=[total], instance=value)
