@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
@@ -12,6 +12,8 @@ import openpyxl
 from defusedxml import DefusedXmlException
 from openpyxl.utils import range_boundaries
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from xl_addin import findings as F
 from xl_addin.findings import Finding
@@ -63,7 +65,7 @@ def _find_register(workbook: Workbook, table_parts: Sequence[TablePart], schema:
             layout = match_header(cells, schema)
             if is_header_match(layout, schema):
                 last_column = max([*layout.columns.values(), *layout.extra_columns.values()])
-                data = sheet.iter_rows(min_row=number + 1, max_col=last_column, values_only=True)
+                data = present_rows(sheet, min_row=number + 1, max_row=None, min_col=1, max_col=last_column)
                 return _register(file, sheet.title, number, layout, data, schema, table=None)
     examples = ", ".join(column.name for column in schema.columns[:3])
     return Finding(file=file, sheet="", row=0, column_number=0, code=F.NO_REGISTER.code,
@@ -77,17 +79,43 @@ def _read_table(workbook: Workbook, table: TablePart, schema: RegisterSchema, fi
     header = next(sheet.iter_rows(min_row=first_row, max_row=first_row, min_col=first_column,
                                   max_col=last_column, values_only=True))
     layout = match_header(header, schema, first_column=first_column)
-    data = sheet.iter_rows(min_row=first_row + table.header_rows, max_row=last_row, min_col=first_column,
-                           max_col=last_column, values_only=True)
+    data = present_rows(sheet, min_row=first_row + table.header_rows, max_row=last_row, min_col=first_column,
+                        max_col=last_column)
     return _register(file, table.sheet, first_row, layout, data, schema, table=table.name,
                      first_column=first_column)
 
 
-def _register(file: str, sheet: str, header_row: int, layout: HeaderLayout, data: Iterable[Sequence[Any]],
-              schema: RegisterSchema, *, table: str | None, first_column: int = 1) -> Register:
+def present_rows(sheet: ReadOnlyWorksheet, *, min_row: int, max_row: int | None, min_col: int,
+                 max_col: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, values) for the rows the sheet's XML actually holds.
+
+    openpyxl's own iterator invents an empty row for every gap, so one formatted cell at row 1,048,576
+    would cost a million empty rows; this walks only what is there.
+    """
+    workbook = sheet.parent
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, data_only=workbook.data_only,
+                                 epoch=workbook.epoch, date_formats=workbook._date_formats,
+                                 timedelta_formats=workbook._timedelta_formats)
+        for number, cells in parser.parse():
+            if number < min_row:
+                continue
+            if max_row is not None and number > max_row:
+                break
+            values: list[Any] = [None] * (max_col - min_col + 1)
+            for cell in cells:
+                column = cell["column"]
+                if min_col <= column <= max_col:
+                    values[column - min_col] = cell["value"]
+            yield number, tuple(values)
+
+
+def _register(file: str, sheet: str, header_row: int, layout: HeaderLayout,
+              data: Iterable[tuple[int, Sequence[Any]]], schema: RegisterSchema, *, table: str | None,
+              first_column: int = 1) -> Register:
     computed = schema.computed_columns
     rows: list[RegisterRow] = []
-    for number, cells in enumerate(data, start=header_row + 1):
+    for number, cells in data:
         row = build_row(number, cells, layout, first_column=first_column)
         if not is_blank(row, computed):
             rows.append(row)

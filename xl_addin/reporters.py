@@ -14,7 +14,7 @@ REPORT_VERSION = 1
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{count} {word}{'' if count == 1 or word == 'info' else 's'}"
 
 
 def _counts(result: FileResult) -> str:
