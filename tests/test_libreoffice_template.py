@@ -36,7 +36,7 @@ def filled_copy(schema, folder: Path) -> tuple[Path, set[int], dict[int, int]]:
         values = {"ID": f"IMP-{index + 1:04d}", "Date raised": today - dt.timedelta(days=200),
                   "Source": "Staff suggestion", "Type": "Improvement", "Description": f"Item {index}",
                   "Status": status, "Target date": target, "Owner": "Mei Tanaka"}
-        values |= dict(zip(schema.roles["ratings"], ratings))
+        values |= dict(zip(schema.roles["ratings"], ratings, strict=True))
         for name, value in values.items():
             sheet.cell(row, column[name], value)
         totals[row] = sum(ratings)

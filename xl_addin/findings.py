@@ -46,7 +46,7 @@ def _define(code: str, title: str, severity: Severity, description: str, templat
     return finding_type
 
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 # The file and its layout
 UNREADABLE_FILE = _define(
@@ -66,7 +66,7 @@ MISSING_OPTIONAL_COLUMN = _define(
     "A column the schema defines but does not require is not in the header row.",
     "The register has no '{column}' column; it is optional, but the template has it.")
 UNKNOWN_COLUMN = _define(
-    "unknown-column", "Extra column", I,
+    "unknown-column", "Extra column", N,
     "A header that is not part of the schema. Extra columns are allowed and are not checked.",
     "Column '{column}' is not part of the register schema; its cells are not checked.")
 DUPLICATE_COLUMN = _define(
@@ -74,7 +74,7 @@ DUPLICATE_COLUMN = _define(
     "Two headers name the same column (ignoring case and spaces); only the first is read.",
     "Column '{column}' appears more than once in the header row; only the first one ({first}) is read.")
 EMPTY_REGISTER = _define(
-    "empty-register", "No items yet", I,
+    "empty-register", "No items yet", N,
     "The register has a header row but no items.", "The register has no items yet.")
 
 # One cell
@@ -139,7 +139,7 @@ INVALID_CELL = _define(
     "invalid-value", "Invalid value", E,
     "A value the schema rejects for a reason not covered by a more specific finding.",
     "{column} is not valid: {reason}; found {value}.")
-del E, W, I
+del E, W, N
 
 
 def describe_value(value: Any) -> str:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, TypeGuard
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from jsonschema.protocols import Validator
@@ -28,7 +28,7 @@ class RegisterContext:
     occurrences: Mapping[str, Mapping[Any, tuple[int, ...]]] = field(default_factory=dict)
 
 
-def _is_date(value: Any) -> bool:
+def _is_date(value: Any) -> TypeGuard[dt.date]:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 

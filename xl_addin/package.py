@@ -31,7 +31,7 @@ class TablePart:
 
 
 def _parse(archive: zipfile.ZipFile, name: str) -> Element:
-    return ElementTree.fromstring(archive.read(name))  # type: ignore[no-any-return]
+    return ElementTree.fromstring(archive.read(name))
 
 
 def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:

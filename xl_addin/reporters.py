@@ -39,7 +39,7 @@ def text_report(results: Sequence[FileResult]) -> str:
             lines.append(f"  {heading}")
             for finding in group:
                 place = finding.location or "-"
-                lines.append(f"    {str(finding.severity):<8}{place:<16}{finding.code:<22}{finding.message}")
+                lines.append(f"    {finding.severity!s:<8}{place:<16}{finding.code:<22}{finding.message}")
         if result.partial:
             lines.append(f"  (partial: only the first {len(result.findings)} findings are shown)")
     lines.append(summary_line(results))

@@ -77,7 +77,7 @@ class RegisterSchema:
 
     @property
     def sums(self) -> Mapping[str, list[str]]:
-        return self.document.get("sumOf", {})  # type: ignore[no-any-return]
+        return self.document.get("sumOf", {})
 
 
 def _kind_of(name: str, spec: Mapping[str, Any]) -> ColumnKind:
@@ -86,7 +86,7 @@ def _kind_of(name: str, spec: Mapping[str, Any]) -> ColumnKind:
         if declared not in _KINDS:
             raise RegisterSchemaError(
                 f"Column '{name}': x-excel kind must be one of {', '.join(_KINDS)}; found '{declared}'.")
-        return declared  # type: ignore[no-any-return]
+        return declared
     if "enum" in spec:
         return "choice"
     if spec.get("format") == "date":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -142,9 +141,9 @@ def build_workbook(schema: RegisterSchema, *, items: Sequence[Mapping[str, Any]]
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     table.tableColumns = [TableColumn(id=index, name=name) for index, name in enumerate(names, start=1)]
     for column_spec in table.tableColumns:
-        parts = schema.sums.get(column_spec.name)
-        if parts:
-            column_spec.calculatedColumnFormula = TableFormula(attr_text=_table_formula(parts, schema.table))
+        if column_spec.name in schema.sums:
+            formula = _table_formula(schema.sums[column_spec.name], schema.table)
+            column_spec.calculatedColumnFormula = TableFormula(attr_text=formula)
     sheet.add_table(table)
 
     overdue = overdue_formula(schema, letters, 2)

@@ -71,14 +71,15 @@ def check_register(register: Register, schema: RegisterSchema, *, today: dt.date
     context = RegisterContext(today=today, occurrences=occurrences(register.rows, schema))
     validator = register_validator(schema.document, context)
     for row in register.rows:
-        row_findings = {}
+        row_findings: dict[tuple[str, str], Finding] = {}
         for error in validator.iter_errors(dict(row.values)):
             finding = row_finding(error, row, register, schema, context)
             if finding.column not in absent:
                 row_findings.setdefault((finding.column, finding.code), finding)
         # A cell that must be empty has one thing to fix; what else is wrong with its value is noise.
         emptied = {column for column, code in row_findings if code == F.MUST_BE_EMPTY.code}
-        found += [f for (column, code), f in row_findings.items() if column not in emptied or code == F.MUST_BE_EMPTY.code]
+        found += [finding for (column, code), finding in row_findings.items()
+                  if column not in emptied or code == F.MUST_BE_EMPTY.code]
     if not register.rows:
         found.append(_finding(F.EMPTY_REGISTER, register, 0, 0))
     return sorted(found)
@@ -177,7 +178,9 @@ def _classify(error: ValidationError, row: RegisterRow, schema: RegisterSchema, 
     condition = _condition(schema.document, error.schema_path)
     status = str(row.values.get(condition, "")) if condition else ""
     if keyword == "required":
-        return (F.REQUIRED_FOR_STATUS, {"status": status, "condition": condition}) if condition else (F.MISSING_VALUE, {})
+        if condition:
+            return F.REQUIRED_FOR_STATUS, {"status": status, "condition": condition}
+        return F.MISSING_VALUE, {}
     if keyword == "not" and condition:
         return F.MUST_BE_EMPTY, {"status": status, "condition": condition}
     if keyword in ("enum", "const"):
