@@ -109,3 +109,32 @@ def test_console_entry_point_runs_as_a_process() -> None:
     assert json.loads(completed.stdout)["summary"]["error"] == 0
     help_text = subprocess.run([*command, "--help"], capture_output=True, text=True, timeout=60, check=True).stdout
     assert "Exit codes: 0 clean" in help_text
+
+
+def test_priorities_and_overdue_json(tmp_path: Path) -> None:
+    code, text = run("priorities", str(resources.sample_path()), "--format", "json")
+    report = json.loads(text)
+    assert code == 0 and len(report["items"]) == 60
+    assert report["unrated_rows"] == [22, 24, 26]
+    ranks = sorted(item["rank"] for item in report["items"] if item["rank"] is not None)
+    assert ranks == list(range(1, len(ranks) + 1))
+    code, text = run("overdue", str(resources.sample_path()), "--format", "json", "--as-of", "2026-11-25",
+                     "--escalation-days", "60")
+    report = json.loads(text)
+    assert code == 0 and report["as_of"] == "2026-11-25" and report["escalation_days"] == 60
+    first = report["items"][0]
+    assert set(first) == {"row", "id", "owner", "status", "target_date", "days_overdue", "last_update", "escalate"}
+    assert sum(len(ids) for ids in report["by_owner"].values()) == len(report["items"])
+
+
+def test_writing_options_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sample = str(resources.sample_path())
+    assert run("validate", sample, "--mark")[0] == 2
+    assert "--mark needs -o OUT" in capsys.readouterr().err
+    assert run("validate", sample, "-o", str(tmp_path / "x.xlsx"))[0] == 2
+    assert "go with --mark" in capsys.readouterr().err
+    assert run("priorities", sample, "-o", sample)[0] == 2
+    assert "use --in-place" in capsys.readouterr().err
+    assert run("priorities", sample, "-o", "a.xlsx", "--in-place")[0] == 2
+    assert run("clear", sample)[0] == 2
+    assert not (tmp_path / "x.xlsx").exists()

@@ -49,3 +49,6 @@ def test_demo_reports_every_planted_problem_and_exits_1(tmp_path: Path) -> None:
         assert line is not None, cell
         assert code in line.split(), (cell, code, line)
     assert (tmp_path / "demo" / "sample_register.xlsx").is_file()
+    assert "Changed: Priority total for 57 items (1 typed-in total(s) corrected" in completed.stdout
+    assert "Changed: highlighted" in completed.stdout
+    assert list((tmp_path / "demo" / "xlreg-backups").glob("sample_register.*.xlsx"))

@@ -60,7 +60,9 @@ def test_template_layout_follows_schema(schema) -> None:
         if column.kind == "date":
             assert sheet[f"{letter}2"].number_format == "yyyy-mm-dd"
     total = [c.name for c in schema.columns].index("Priority total") + 1
-    assert sheet.cell(2, total).value == '=IF(COUNT(G2,H2,I2,J2)=4,SUM(G2,H2,I2,J2),"")'
+    assert sheet.cell(2, total).value == (
+        '=IF(COUNT(G2,H2,I2,J2)<4,"",IF(AND(G2=INT(G2),G2>=1,G2<=3,H2=INT(H2),H2>=1,H2<=3,I2=INT(I2),I2>=1,I2<=3,'
+        'J2=INT(J2),J2>=1,J2<=3),SUM(G2,H2,I2,J2),""))')
     rules = [rule for cf in sheet.conditional_formatting for rule in cf.rules]
     assert len(rules) == 1
     assert rules[0].formula == ['AND(ISNUMBER($N2),$N2<TODAY(),$O2<>"Completed",$O2<>"Cancelled")']

@@ -1,7 +1,7 @@
 """The `xlreg` command: wires a schema, the reader, the engine and a reporter together.
 
-Exit codes: 0 clean, 1 findings at or above the fail level, 2 usage error or unreadable input,
-3 internal error.
+Exit codes: 0 clean (or the action was done), 1 findings at or above the fail level, 2 usage error,
+unreadable input or a write that was refused, 3 internal error.
 """
 
 from __future__ import annotations
@@ -14,11 +14,16 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from xl_addin import __version__, resources
+from xl_addin.errors import ActionFailed, WriteRefused
 from xl_addin.findings import FileResult, Severity
+from xl_addin.overdue import DEFAULT_ESCALATION_DAYS
 from xl_addin.schema import RegisterSchema, RegisterSchemaError, load_schema
+
+if TYPE_CHECKING:
+    from xl_addin.safe_write import WriteResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
@@ -55,6 +60,37 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--fail-on", choices=list(FAIL_LEVELS), default="error",
                           help="lowest severity that makes the exit code 1 (default: error)")
 
+    validate.add_argument("--mark", action="store_true",
+                          help="fill and annotate cells with findings and add a Findings sheet (needs -o or "
+                               "--in-place, one FILE)")
+    _output_options(validate)
+
+    priorities = commands.add_parser("priorities", help="compute priority totals and ranks",
+                                     description="Compute priority totals and rank the open items.")
+    priorities.add_argument("file", type=Path, metavar="FILE")
+    _schema_option(priorities)
+    priorities.add_argument("--format", choices=["text", "json"], default="text")
+    priorities.add_argument("--top", type=int, default=10, help="how many top priorities to list (default 10)")
+    _output_options(priorities)
+
+    overdue = commands.add_parser("overdue", help="list and highlight overdue items",
+                                  description="List overdue items by owner and highlight their rows.")
+    overdue.add_argument("file", type=Path, metavar="FILE")
+    _schema_option(overdue)
+    overdue.add_argument("--format", choices=["text", "json"], default="text")
+    overdue.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the day to measure from (default: today)")
+    overdue.add_argument("--escalation-days", type=int, default=DEFAULT_ESCALATION_DAYS, metavar="N",
+                         help=f"escalate overdue items with no update for more than N days "
+                              f"(default {DEFAULT_ESCALATION_DAYS})")
+    _output_options(overdue)
+
+    clear = commands.add_parser("clear", help="remove the highlights and notes xlreg added",
+                                description="Remove the fills, notes and Findings sheet xlreg added; "
+                                            "a person's own fills and notes stay.")
+    clear.add_argument("file", type=Path, metavar="FILE")
+    _schema_option(clear)
+    _output_options(clear)
+
     new = commands.add_parser("new", help="create a new, empty register from the template",
                               description="Create a new register workbook from the template.")
     new.add_argument("path", type=Path, metavar="PATH", help="the .xlsx file to create")
@@ -66,6 +102,28 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Copy the sample register into a folder and check it.")
     demo.add_argument("--dir", type=Path, default=Path("xlreg-demo"), help="working folder (default: xlreg-demo)")
     return parser
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-o", "--output", type=Path, metavar="OUT", help="write the result to a new workbook OUT")
+    group.add_argument("--in-place", action="store_true",
+                       help="update FILE itself (atomically, after keeping a backup in xlreg-backups/)")
+
+
+def _target(args: argparse.Namespace, source: Path) -> Path | None:
+    if args.in_place:
+        return source
+    if args.output is not None and args.output.resolve() == source.resolve():
+        raise UsageError("-o names the input file itself; use --in-place to update it.")
+    return args.output
+
+
+def _written(result: WriteResult | None) -> str:
+    if result is None:
+        return ""
+    backup = f" (backup of the original: {result.backup})" if result.backup else ""
+    return f"Wrote {result.target}{backup}\n"
 
 
 def _schema_option(parser: argparse.ArgumentParser) -> None:
@@ -95,9 +153,82 @@ def run_validate(args: argparse.Namespace, out: TextIO) -> int:
 
     schema = _load(args.schema)
     today = args.as_of or dt.date.today()
+    if args.mark:
+        return _validate_and_mark(args, schema, today, out)
+    if args.output or args.in_place:
+        raise UsageError("-o and --in-place go with --mark (validate only writes when asked to mark findings).")
     results = [check_file(path, schema, today=today, name=str(path)) for path in args.files]
     out.write(REPORTERS[args.format](results))
     return exit_code(results, FAIL_LEVELS[args.fail_on])
+
+
+def _validate_and_mark(args: argparse.Namespace, schema: RegisterSchema, today: dt.date, out: TextIO) -> int:
+    from xl_addin.actions import run_mark_findings
+    from xl_addin.findings import FileResult
+    from xl_addin.reporters import REPORTERS
+
+    if len(args.files) != 1:
+        raise UsageError("--mark works on one workbook at a time.")
+    path: Path = args.files[0]
+    target = _target(args, path)
+    if target is None:
+        raise UsageError("--mark needs -o OUT (a new workbook) or --in-place (update FILE).")
+    found, written = run_mark_findings(path, schema, today=today, target=target)
+    result = FileResult(file=str(path), findings=tuple(found), sheet=found[0].sheet if found else "")
+    out.write(REPORTERS[args.format](_with_rows(result, path, schema)))
+    if args.format == "text":
+        marked = len({f.cell for f in found if f.cell})
+        out.write(f"Marked {marked} cell(s) and listed {len(found)} finding(s) on the Findings sheet.\n")
+        out.write(_written(written))
+    return exit_code([result], FAIL_LEVELS[args.fail_on])
+
+
+def _with_rows(result: FileResult, path: Path, schema: RegisterSchema) -> list[FileResult]:
+    from dataclasses import replace
+
+    from xl_addin.actions import load_register
+
+    register = load_register(path, schema)
+    return [replace(result, rows_checked=len(register.rows), sheet=register.sheet,
+                    header_row=register.header_row)]
+
+
+def run_priorities(args: argparse.Namespace, out: TextIO) -> int:
+    from xl_addin import actions, summaries
+
+    schema = _load(args.schema)
+    outcome = actions.run_priorities(args.file, schema, target=_target(args, args.file))
+    if args.format == "json":
+        out.write(summaries.priorities_json(str(args.file), outcome.priorities))
+    else:
+        out.write(summaries.priorities_text(str(args.file), outcome.priorities, top=args.top))
+        out.write(_written(outcome.written))
+    return EXIT_CLEAN
+
+
+def run_overdue(args: argparse.Namespace, out: TextIO) -> int:
+    from xl_addin import actions, summaries
+
+    schema = _load(args.schema)
+    as_of = args.as_of or dt.date.today()
+    outcome = actions.run_overdue(args.file, schema, as_of=as_of, target=_target(args, args.file),
+                                  escalation_days=args.escalation_days)
+    render = summaries.overdue_json if args.format == "json" else summaries.overdue_text
+    out.write(render(str(args.file), outcome.items, as_of, args.escalation_days))
+    if args.format == "text":
+        out.write(_written(outcome.written))
+    return EXIT_CLEAN
+
+
+def run_clear(args: argparse.Namespace, out: TextIO) -> int:
+    from xl_addin import actions
+
+    target = _target(args, args.file)
+    if target is None:
+        raise UsageError("clear needs -o OUT (a new workbook) or --in-place (update FILE).")
+    out.write("Removed xlreg's highlights, notes and Findings sheet.\n" +
+              _written(actions.run_clear(args.file, _load(args.schema), target=target)))
+    return EXIT_CLEAN
 
 
 def _replace_with(source: Path, target: Path) -> None:
@@ -148,13 +279,33 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
     out.write(f"Its planted problems are listed in {resources.templates_dir() / 'SAMPLE_PROBLEMS.md'}\n\n")
     out.write(f"$ xlreg validate {sample}\n")
     schema = _load(None)
-    result = check_file(sample, schema, today=dt.date.today(), name=str(sample))
+    today = dt.date.today()
+    result = check_file(sample, schema, today=today, name=str(sample))
     out.write(text_report([result]))
+
+    from xl_addin import actions, summaries
+
+    out.write(f"\n$ xlreg priorities {sample} --in-place\n")
+    ranked = actions.run_priorities(sample, schema, target=sample)
+    out.write(summaries.priorities_text(str(sample), ranked.priorities, top=5))
+    totals = sum(1 for item in ranked.priorities.items if item.total is not None)
+    total_column = schema.role("total") or ""
+    typed = {row.number: row.values.get(total_column) for row in ranked.register.rows}
+    corrected = sum(1 for item in ranked.priorities.items
+                    if typed.get(item.row) is not None and typed[item.row] != item.total)
+    out.write(f"Changed: Priority total for {totals} items ({corrected} typed-in total(s) corrected, live "
+              f"formulas kept) and Priority rank for {len(ranked.priorities.ranked)} open items.\n")
+    out.write(f"\n$ xlreg overdue {sample} --in-place\n")
+    late = actions.run_overdue(sample, schema, as_of=today, target=sample)
+    out.write(summaries.overdue_text(str(sample), late.items, today, DEFAULT_ESCALATION_DAYS))
+    out.write(f"Changed: highlighted {len(late.items)} overdue rows; a backup of each version is in "
+              f"{sample.parent / 'xlreg-backups'}.\n")
     out.write(f"\nThe sample is at {sample.resolve()}; open it in Excel to see the cells named above.\n")
     return exit_code([result], Severity.ERROR)
 
 
-COMMANDS = {"validate": run_validate, "new": run_new, "demo": run_demo}
+COMMANDS = {"validate": run_validate, "priorities": run_priorities, "overdue": run_overdue, "clear": run_clear,
+            "new": run_new, "demo": run_demo}
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
@@ -168,6 +319,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     try:
         return COMMANDS[args.command](args, out)
     except UsageError as error:
+        print(f"xlreg: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except (ActionFailed, WriteRefused) as error:
         print(f"xlreg: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -44,7 +45,9 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
     except DefusedXmlException as error:
         return unreadable(file, f"{path.name} contains XML that is not allowed in a workbook ({error}).")
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions do not affect values
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as error:  # openpyxl raises many types for damaged packages; all mean "unreadable"
         return unreadable(file, f"{path.name} is damaged and cannot be read ({type(error).__name__}: {error}).")
     try:

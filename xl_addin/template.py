@@ -30,15 +30,27 @@ def _letters(schema: RegisterSchema, extra: Sequence[str]) -> dict[str, str]:
     return {name: column_letter(index) for index, name in enumerate(names, start=1)}
 
 
-def total_formula(parts: Sequence[str], letters: Mapping[str, str], row: int) -> str:
-    """Blank until every rating is filled in, so an empty row shows no 0."""
-    cells = ",".join(f"{letters[part]}{row}" for part in parts)
-    return f'=IF(COUNT({cells})={len(parts)},SUM({cells}),"")'
+def _total_expression(refs: Sequence[str], parts: Sequence[Column]) -> str:
+    """Blank until every rating is a valid whole number in range, as the engine computes it, so an empty row
+    shows no 0 and an invalid rating shows no total."""
+    joined = ",".join(refs)
+    checks = []
+    for ref, column in zip(refs, parts, strict=True):
+        checks.append(f"{ref}=INT({ref})")
+        if column.minimum is not None:
+            checks.append(f"{ref}>={column.minimum}")
+        if column.maximum is not None:
+            checks.append(f"{ref}<={column.maximum}")
+    # COUNT first: comparing text would give #VALUE!, and AND does not stop early.
+    return f'IF(COUNT({joined})<{len(refs)},"",IF(AND({",".join(checks)}),SUM({joined}),""))'
 
 
-def _table_formula(parts: Sequence[str], table: str) -> str:
-    cells = ",".join(f"{table}[[#This Row],[{part}]]" for part in parts)
-    return f'IF(COUNT({cells})={len(parts)},SUM({cells}),"")'
+def total_formula(parts: Sequence[Column], letters: Mapping[str, str], row: int) -> str:
+    return "=" + _total_expression([f"{letters[part.name]}{row}" for part in parts], parts)
+
+
+def _table_formula(parts: Sequence[Column], table: str) -> str:
+    return _total_expression([f"{table}[[#This Row],[{part.name}]]" for part in parts], parts)
 
 
 def overdue_formula(schema: RegisterSchema, letters: Mapping[str, str], row: int) -> str | None:
@@ -130,8 +142,9 @@ def build_workbook(schema: RegisterSchema, *, items: Sequence[Mapping[str, Any]]
     for offset, item in enumerate(items, start=2):
         for name, value in item.items():
             sheet.cell(offset, names.index(name) + 1, value)
-    for total, parts in schema.sums.items():
+    for total, part_names in schema.sums.items():
         column_number = names.index(total) + 1
+        parts = [schema.column(name) for name in part_names]
         for row in range(2, last_row + 1):
             cell = sheet.cell(row, column_number)
             if cell.value is None:
@@ -142,7 +155,7 @@ def build_workbook(schema: RegisterSchema, *, items: Sequence[Mapping[str, Any]]
     table.tableColumns = [TableColumn(id=index, name=name) for index, name in enumerate(names, start=1)]
     for column_spec in table.tableColumns:
         if column_spec.name in schema.sums:
-            formula = _table_formula(schema.sums[column_spec.name], schema.table)
+            formula = _table_formula([schema.column(n) for n in schema.sums[column_spec.name]], schema.table)
             column_spec.calculatedColumnFormula = TableFormula(attr_text=formula)
     sheet.add_table(table)
 

@@ -1,0 +1,74 @@
+"""Short summaries of priorities and overdue items, as text for people and JSON for programs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from xl_addin.overdue import OverdueItem, by_owner
+from xl_addin.priorities import Priorities
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def priorities_text(file: str, priorities: Priorities, *, top: int = 10) -> str:
+    ranked = priorities.ranked
+    lines = [f"{file}: {len(priorities.items)} items, {len(ranked)} open items ranked"]
+    unrated = priorities.unrated
+    if unrated:
+        rows = ", ".join(str(item.row) for item in unrated)
+        lines.append(f"  No total for {len(unrated)} item(s) with missing or invalid ratings (rows {rows})")
+    if ranked:
+        lines.append(f"Top {min(top, len(ranked))} open priorities:")
+        for item in ranked[:top]:
+            target = f"target {_iso(item.target_date)}" if item.target_date else "no target date"
+            lines.append(f"  {item.rank:>3}. {item.item_id:<10} total {item.total:>2}  {target:<18} "
+                         f"{item.status} (row {item.row})")
+    return "\n".join(lines) + "\n"
+
+
+def priorities_json(file: str, priorities: Priorities) -> str:
+    document = {
+        "file": file,
+        "items": [
+            {"row": item.row, "id": item.item_id, "status": item.status, "total": item.total, "rank": item.rank,
+             "target_date": _iso(item.target_date), "date_raised": _iso(item.date_raised)}
+            for item in priorities.items
+        ],
+        "unrated_rows": [item.row for item in priorities.unrated],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _overdue_record(item: OverdueItem) -> dict[str, Any]:
+    return {"row": item.row, "id": item.item_id, "owner": item.owner, "status": item.status,
+            "target_date": _iso(item.target_date), "days_overdue": item.days_overdue,
+            "last_update": _iso(item.last_update), "escalate": item.escalate}
+
+
+def overdue_text(file: str, items: Sequence[OverdueItem], as_of: dt.date, escalation_days: int) -> str:
+    escalate = sum(1 for item in items if item.escalate)
+    lines = [f"{file}: {len(items)} overdue item(s) as of {as_of.isoformat()}"
+             + (f", {escalate} to escalate (no update in {escalation_days} days)" if escalate else "")]
+    for owner, group in by_owner(tuple(items)).items():
+        lines.append(f"  {owner}: {len(group)} item(s), {sum(i.days_overdue for i in group)} days overdue in all")
+        for item in group:
+            flag = "  ESCALATE" if item.escalate else ""
+            lines.append(f"    {item.item_id:<10} {item.days_overdue:>4} days overdue (target "
+                         f"{_iso(item.target_date)}), {item.status or '(no status)'}, row {item.row}{flag}")
+    return "\n".join(lines) + "\n"
+
+
+def overdue_json(file: str, items: Sequence[OverdueItem], as_of: dt.date, escalation_days: int) -> str:
+    document = {
+        "file": file,
+        "as_of": as_of.isoformat(),
+        "escalation_days": escalation_days,
+        "items": [_overdue_record(item) for item in items],
+        "by_owner": {owner: [item.item_id for item in group] for owner, group in by_owner(tuple(items)).items()},
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
