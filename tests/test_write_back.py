@@ -74,7 +74,8 @@ def test_overdue_highlights_follow_the_as_of_date(tmp_path: Path) -> None:
 
 
 def _chart_parts(path: Path) -> dict[str, bytes]:
-    return {name: data for name, data in package_parts(path).items() if name.startswith(("xl/charts/", "xl/drawings/d"))}
+    parts = package_parts(path)
+    return {name: data for name, data in parts.items() if name.startswith(("xl/charts/", "xl/drawings/d"))}
 
 
 @pytest.mark.parametrize("chart", [False, True], ids=["no-chart", "chart-openpyxl-can-carry"])
