@@ -120,3 +120,40 @@ def test_one_wrong_cell_gives_one_finding_at_that_cell(data: st.DataObject, orde
     found = check_register(as_register(items, order), SCHEMA, today=AS_OF)
     cell = f"{column_letter(order.index(column) + 1)}{target + 2}"
     assert [(finding.cell, finding.code) for finding in found] == [(cell, code)]
+
+
+@st.composite
+def any_item(draw: st.DrawFn, number: int) -> dict[str, Any]:
+    """A valid item with up to three cells replaced by arbitrary values of any kind, or removed."""
+    item = dict(draw(valid_item(number)))
+    anything = st.one_of(st.none(), TEXT, st.integers(-5, 20), st.floats(allow_nan=False, allow_infinity=False),
+                         st.booleans(), st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)),
+                         st.sampled_from(["Planned", "Completed", "IMP-0001", "2", "25/11/2026"]))
+    for column in draw(st.lists(st.sampled_from([c.name for c in SCHEMA.columns]), max_size=3)):
+        value = draw(anything)
+        if value is None:
+            item.pop(column, None)
+        else:
+            item[column] = value
+    return item
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(items=st.integers(1, 5).flatmap(lambda n: st.tuples(*[any_item(i % 3 + 1) for i in range(n)])))
+def test_quick_path_gives_the_same_findings_as_full_validation(items: tuple[dict[str, Any], ...]) -> None:
+    register = as_register(list(items), [column.name for column in SCHEMA.columns])
+    assert check_register(register, SCHEMA, today=AS_OF, quick=True) == \
+        check_register(register, SCHEMA, today=AS_OF, quick=False)
+
+
+def test_the_default_and_risk_schemas_get_a_quick_path() -> None:
+    from pathlib import Path
+
+    from xl_addin.fastcheck import compile_row_check
+    from xl_addin.keywords import RegisterContext
+
+    risk = load_schema(Path(__file__).parent / "schemas" / "risk_register.schema.json")
+    assert compile_row_check(SCHEMA.document, RegisterContext(AS_OF)) is not None
+    assert compile_row_check(risk.document, RegisterContext(AS_OF)) is not None
+    odd = {**SCHEMA.document, "oneOf": [{"required": ["ID"]}]}
+    assert compile_row_check(odd, RegisterContext(AS_OF)) is None  # beyond it: every row gets full validation
