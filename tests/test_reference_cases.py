@@ -23,10 +23,12 @@ def test_every_case_on_disk_comes_from_the_generator() -> None:
     assert on_disk == {case.name for case in build_cases.CASES}
 
 
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
 @pytest.mark.parametrize("path", CASE_FILES, ids=lambda path: f"{path.parent.name}/{path.stem}")
-def test_reference_case(path: Path, schema) -> None:
+def test_reference_case(path: Path, schema, reader: str) -> None:
+    """Both readers give exactly the expected findings, so they give identical findings."""
     expected = [tuple(pair) for pair in json.loads(path.with_suffix(".expected.json").read_text())]
-    result = check_file(path, schema, today=AS_OF, name=path.name)
+    result = check_file(path, schema, today=AS_OF, name=path.name, reader=reader)
     assert cell_codes(result) == sorted(expected)
     worst = result.worst()
     if path.parent.name == "valid":

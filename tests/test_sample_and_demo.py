@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import AS_OF
 from tests.helpers import cell_codes
 from xl_addin import cli, resources
@@ -19,10 +21,13 @@ def planted() -> list[tuple[str, str]]:
     return sorted((problem["cell"], problem["code"]) for problem in problems)
 
 
-def test_sample_reports_exactly_the_planted_problems(schema) -> None:
-    result = check_file(resources.sample_path(), schema, today=AS_OF)
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+def test_sample_reports_exactly_the_planted_problems(schema, reader: str) -> None:
+    result = check_file(resources.sample_path(), schema, today=AS_OF, reader=reader)
     assert result.rows_checked == 60
     assert cell_codes(result) == planted()
+    assert [f.message for f in result.findings] == [
+        f.message for f in check_file(resources.sample_path(), schema, today=AS_OF, reader="openpyxl").findings]
 
 
 def test_planted_problems_cover_every_row_rule() -> None:

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from xl_addin import __version__, resources
 from xl_addin.errors import ActionFailed, WriteRefused
@@ -52,14 +52,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check register workbooks against the schema",
                                    description="Check register workbooks against the schema.")
-    validate.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".xlsx or .xlsm workbooks")
+    validate.add_argument("files", nargs="+", metavar="PATH",
+                          help=".xlsx/.xlsm workbooks, folders (searched recursively) or globs ('**/*.xlsx')")
     _schema_option(validate)
-    validate.add_argument("--format", choices=["text", "json"], default="text", help="report format")
+    validate.add_argument("--format", choices=["text", "json", "junit", "sarif", "github"],
+                          help="report format (default text; github when GITHUB_ACTIONS is set)")
     validate.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
                           help="the date that counts as today for date checks (default: today)")
-    validate.add_argument("--fail-on", choices=list(FAIL_LEVELS), default="error",
+    validate.add_argument("--fail-on", choices=list(FAIL_LEVELS),
                           help="lowest severity that makes the exit code 1 (default: error)")
-
+    validate.add_argument("--jobs", "-j", type=_positive, metavar="N",
+                          help="worker processes (default: the number of CPUs)")
+    validate.add_argument("--max-findings", type=_positive, metavar="N",
+                          help="report at most N findings per file; the file is marked partial")
+    validate.add_argument("--exclude", action="append", metavar="GLOB", help="leave out matching files")
+    validate.add_argument("--table", metavar="NAME", help="the register's table name (default: the schema's)")
+    validate.add_argument("--reader", choices=["auto", "calamine", "openpyxl"], help=argparse.SUPPRESS)
     validate.add_argument("--mark", action="store_true",
                           help="fill and annotate cells with findings and add a Findings sheet (needs -o or "
                                "--in-place, one FILE)")
@@ -90,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     clear.add_argument("file", type=Path, metavar="FILE")
     _schema_option(clear)
     _output_options(clear)
+
+    config = commands.add_parser("config", help="show the effective settings and where each comes from",
+                                 description="Settings come from [tool.xlreg] in pyproject.toml or from "
+                                             "xlreg.toml, found from the current folder upwards.")
+    config.add_argument("action", choices=["show"])
 
     new = commands.add_parser("new", help="create a new, empty register from the template",
                               description="Create a new register workbook from the template.")
@@ -126,6 +139,16 @@ def _written(result: WriteResult | None) -> str:
     return f"Wrote {result.target}{backup}\n"
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return value
+
+
 def _schema_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--schema", type=Path, metavar="FILE",
                         help="register schema (JSON Schema); default: the improvement register")
@@ -147,19 +170,51 @@ def exit_code(results: Sequence[FileResult], fail_on: Severity | None) -> int:
     return EXIT_CLEAN
 
 
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    from xl_addin.config import effective_settings
+
+    given = {"schema": str(args.schema) if getattr(args, "schema", None) else None,
+             "fail-on": getattr(args, "fail_on", None), "format": getattr(args, "format", None),
+             "jobs": getattr(args, "jobs", None), "max-findings": getattr(args, "max_findings", None),
+             "exclude": getattr(args, "exclude", None), "table": getattr(args, "table", None),
+             "reader": getattr(args, "reader", None),
+             "escalation-days": getattr(args, "escalation_days", None)}
+    return {key: setting.value for key, setting in effective_settings(given).items()}
+
+
 def run_validate(args: argparse.Namespace, out: TextIO) -> int:
-    from xl_addin.check import check_file
+    from xl_addin.batch import BatchOptions, check_many, default_jobs
+    from xl_addin.inputs import collect
+    from xl_addin.progress import Progress
     from xl_addin.reporters import REPORTERS
 
-    schema = _load(args.schema)
+    settings = _settings(args)
+    schema_path = Path(settings["schema"]) if settings["schema"] else None
+    schema = _load(schema_path)
     today = args.as_of or dt.date.today()
     if args.mark:
+        args.format, args.fail_on = settings["format"], settings["fail-on"]
         return _validate_and_mark(args, schema, today, out)
     if args.output or args.in_place:
         raise UsageError("-o and --in-place go with --mark (validate only writes when asked to mark findings).")
-    results = [check_file(path, schema, today=today, name=str(path)) for path in args.files]
-    out.write(REPORTERS[args.format](results))
-    return exit_code(results, FAIL_LEVELS[args.fail_on])
+    inputs = collect(args.files, exclude=settings["exclude"])
+    if inputs.unmatched:
+        raise UsageError(f"No files match {', '.join(inputs.unmatched)}.")
+    if not inputs.files:
+        raise UsageError(f"No .xlsx or .xlsm workbooks found in {', '.join(args.files)}.")
+    options = BatchOptions(schema_path=schema.path, today=today, max_findings=settings["max-findings"],
+                           reader=settings["reader"], table=settings["table"])
+    with Progress(len(inputs.files)) as progress:
+        results = check_many(inputs.files, options, jobs=settings["jobs"] or default_jobs(), progress=progress)
+    out.write(REPORTERS[settings["format"]](results))
+    return exit_code(results, FAIL_LEVELS[settings["fail-on"]])
+
+
+def run_config(args: argparse.Namespace, out: TextIO) -> int:
+    from xl_addin.config import describe, effective_settings
+
+    out.write(describe(effective_settings({})))
+    return EXIT_CLEAN
 
 
 def _validate_and_mark(args: argparse.Namespace, schema: RegisterSchema, today: dt.date, out: TextIO) -> int:
@@ -169,7 +224,7 @@ def _validate_and_mark(args: argparse.Namespace, schema: RegisterSchema, today: 
 
     if len(args.files) != 1:
         raise UsageError("--mark works on one workbook at a time.")
-    path: Path = args.files[0]
+    path = Path(args.files[0])
     target = _target(args, path)
     if target is None:
         raise UsageError("--mark needs -o OUT (a new workbook) or --in-place (update FILE).")
@@ -305,7 +360,7 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 COMMANDS = {"validate": run_validate, "priorities": run_priorities, "overdue": run_overdue, "clear": run_clear,
-            "new": run_new, "demo": run_demo}
+            "config": run_config, "new": run_new, "demo": run_demo}
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:

@@ -8,12 +8,12 @@ and every row is validated in full, so findings never depend on this module.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
-from xl_addin.keywords import RegisterContext
+from xl_addin.keywords import RegisterContext, is_date
 
 RowCheck = Callable[[Mapping[str, Any]], bool]
 ValueCheck = Callable[[Any], bool]
@@ -27,16 +27,44 @@ class _Unsupported(Exception):
     pass
 
 
-def _is_date(value: Any) -> bool:
-    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-
-
 _TYPES: dict[str, ValueCheck] = {
     "string": lambda v: isinstance(v, str),
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
     "boolean": lambda v: isinstance(v, bool),
 }
+
+
+def _any_type(checks: list[ValueCheck], value: Any) -> bool:
+    return any(check(value) for check in checks)
+
+
+def _in_choices(choices: frozenset[str], value: Any) -> bool:
+    return isinstance(value, str) and value in choices
+
+
+def _at_least(bound: float, value: Any) -> bool:
+    return not _TYPES["number"](value) or value >= bound
+
+
+def _at_most(bound: float, value: Any) -> bool:
+    return not _TYPES["number"](value) or value <= bound
+
+
+def _matches(pattern: re.Pattern[str], value: Any) -> bool:
+    return not isinstance(value, str) or pattern.search(value) is not None
+
+
+def _long_enough(length: int, value: Any) -> bool:
+    return not isinstance(value, str) or len(value) >= length
+
+
+def _short_enough(length: int, value: Any) -> bool:
+    return not isinstance(value, str) or len(value) <= length
+
+
+def _never(value: Any) -> bool:
+    return False
 
 
 def _value_checks(spec: Mapping[str, Any]) -> list[ValueCheck]:
@@ -48,28 +76,26 @@ def _value_checks(spec: Mapping[str, Any]) -> list[ValueCheck]:
             names = [argument] if isinstance(argument, str) else list(argument)
             if any(name not in _TYPES for name in names):
                 raise _Unsupported(keyword)
-            type_checks = [_TYPES[name] for name in names]
-            checks.append(lambda v, tc=type_checks: any(check(v) for check in tc))
-        elif keyword == "enum" and all(isinstance(choice, str) for choice in argument):
-            choices = frozenset(argument)
-            checks.append(lambda v, c=choices: isinstance(v, str) and v in c)
-        elif keyword == "const" and isinstance(argument, str):
-            checks.append(lambda v, c=argument: v == c and isinstance(v, str))
+            checks.append(partial(_any_type, [_TYPES[name] for name in names]))
+        elif keyword in ("enum", "const"):
+            choices = argument if keyword == "enum" else [argument]
+            if not all(isinstance(choice, str) for choice in choices):
+                raise _Unsupported(keyword)
+            checks.append(partial(_in_choices, frozenset(choices)))
         elif keyword == "minimum":
-            checks.append(lambda v, m=argument: not _TYPES["number"](v) or v >= m)
+            checks.append(partial(_at_least, argument))
         elif keyword == "maximum":
-            checks.append(lambda v, m=argument: not _TYPES["number"](v) or v <= m)
+            checks.append(partial(_at_most, argument))
         elif keyword == "pattern":
-            pattern = re.compile(argument)
-            checks.append(lambda v, p=pattern: not isinstance(v, str) or p.search(v) is not None)
+            checks.append(partial(_matches, re.compile(argument)))
         elif keyword == "minLength":
-            checks.append(lambda v, m=argument: not isinstance(v, str) or len(v) >= m)
+            checks.append(partial(_long_enough, argument))
         elif keyword == "maxLength":
-            checks.append(lambda v, m=argument: not isinstance(v, str) or len(v) <= m)
+            checks.append(partial(_short_enough, argument))
         elif keyword == "format" and argument == "date":
-            checks.append(_is_date)
+            checks.append(is_date)
         elif keyword == "not" and argument == {}:
-            checks.append(lambda v: False)
+            checks.append(_never)
         else:
             raise _Unsupported(keyword)
     return checks
@@ -78,7 +104,11 @@ def _value_checks(spec: Mapping[str, Any]) -> list[ValueCheck]:
 def _combine(checks: list[ValueCheck]) -> ValueCheck:
     if len(checks) == 1:
         return checks[0]
-    return lambda v: all(check(v) for check in checks)
+    return partial(_all_of, checks)
+
+
+def _all_of(checks: list[ValueCheck], value: Any) -> bool:
+    return all(check(value) for check in checks)
 
 
 def _condition(rule: Mapping[str, Any]) -> tuple[str, frozenset[str]]:
@@ -107,8 +137,11 @@ def compile_row_check(document: Mapping[str, Any], context: RegisterContext) -> 
 def _compile(document: Mapping[str, Any], context: RegisterContext) -> RowCheck:
     if set(document) - _ROOT_ANNOTATIONS or document.get("type", "object") != "object":
         raise _Unsupported("root")
-    columns = {name: _combine(_value_checks(spec)) for name, spec in document.get("properties", {}).items()
-               if _value_checks(spec)}
+    columns = {}
+    for name, spec in document.get("properties", {}).items():
+        checks = _value_checks(spec)
+        if checks:
+            columns[name] = _combine(checks)
     required = tuple(document.get("required", ()))
     conditional: list[tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]] = []
     for rule in document.get("allOf", ()):
@@ -137,20 +170,20 @@ def _compile(document: Mapping[str, Any], context: RegisterContext) -> RowCheck:
             if check is not None and not check(value):
                 return False
         for column, values, needed, empty in conditional:
-            if row.get(column) in values:
-                if any(name not in row for name in needed) or any(name in row for name in empty):
-                    return False
+            if row.get(column) in values and (any(name not in row for name in needed)
+                                              or any(name in row for name in empty)):
+                return False
         for column, counts in unique.items():
             value = row.get(column)
             if value is not None and len(counts.get(value, ())) > 1:
                 return False
         for later, earlier in order:
             a, b = row.get(later), row.get(earlier)
-            if _is_date(a) and _is_date(b) and a < b:
+            if is_date(a) and is_date(b) and a < b:
                 return False
         for name in future:
             value = row.get(name)
-            if _is_date(value) and value > today:
+            if is_date(value) and value > today:
                 return False
         for total, parts in sums:
             value = row.get(total)

@@ -73,6 +73,10 @@ DUPLICATE_COLUMN = _define(
     "duplicate-column", "Column appears twice", E,
     "Two headers name the same column (ignoring case and spaces); only the first is read.",
     "Column '{column}' appears more than once in the header row; only the first one ({first}) is read.")
+OPEN_IN_EXCEL = _define(
+    "open-in-excel", "Open in Excel", N,
+    "Someone has the workbook open in Excel; the last saved version was checked.",
+    "Someone has this workbook open in Excel ({lock} is beside it); the last saved version was checked.")
 EMPTY_REGISTER = _define(
     "empty-register", "No items yet", N,
     "The register has a header row but no items.", "The register has no items yet.")

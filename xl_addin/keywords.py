@@ -28,7 +28,7 @@ class RegisterContext:
     occurrences: Mapping[str, Mapping[Any, tuple[int, ...]]] = field(default_factory=dict)
 
 
-def _is_date(value: Any) -> TypeGuard[dt.date]:
+def is_date(value: Any) -> TypeGuard[dt.date]:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
@@ -61,7 +61,7 @@ def not_before(
         return
     for later, earlier in pairs.items():
         later_value, earlier_value = row.get(later), row.get(earlier)
-        if _is_date(later_value) and _is_date(earlier_value) and later_value < earlier_value:
+        if is_date(later_value) and is_date(earlier_value) and later_value < earlier_value:
             yield ValidationError(f"{later} is before {earlier}", path=[later], instance=later_value)
 
 
@@ -77,7 +77,7 @@ def not_in_future(
         return
     for column in columns:
         value = row.get(column)
-        if _is_date(value) and value > context.today:
+        if is_date(value) and value > context.today:
             yield ValidationError(f"{column} is in the future", path=[column], instance=value)
 
 
@@ -141,7 +141,7 @@ ROW_KEYWORDS: dict[str, dict[str, Any]] = {
 
 
 def _checks_date(instance: object) -> bool:
-    return _is_date(instance)
+    return is_date(instance)
 
 
 DATE_FORMAT = FormatChecker(formats=())

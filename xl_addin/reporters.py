@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import Any
 
+from xl_addin.ci_reporters import github_report, junit_report, sarif_report
 from xl_addin.findings import FileResult, Finding, Severity
 
 REPORT_VERSION = 1
@@ -99,4 +100,7 @@ def json_report(results: Sequence[FileResult]) -> str:
 REPORTERS: dict[str, Callable[[Sequence[FileResult]], str]] = {
     "text": text_report,
     "json": json_report,
+    "junit": junit_report,
+    "sarif": sarif_report,
+    "github": github_report,
 }

@@ -1,0 +1,72 @@
+"""Check many workbooks, in parallel worker processes, with results in input order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from xl_addin import findings as F
+from xl_addin.check import check_file
+from xl_addin.findings import FileResult, Finding
+from xl_addin.reader import ReaderName
+from xl_addin.safe_write import lock_file
+from xl_addin.schema import RegisterSchema, load_schema
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """Everything a worker needs, small enough to send to another process."""
+
+    schema_path: Path
+    today: dt.date
+    max_findings: int | None = None
+    reader: ReaderName = "auto"
+    table: str | None = None
+
+
+@lru_cache(maxsize=4)
+def _schema(path: Path, table: str | None) -> RegisterSchema:
+    schema = load_schema(path)
+    return replace(schema, table=table) if table else schema
+
+
+def check_one(path: Path, options: BatchOptions) -> FileResult:
+    """One file, as a worker runs it."""
+    schema = _schema(options.schema_path, options.table)
+    result = check_file(path, schema, today=options.today, name=str(path), max_findings=options.max_findings,
+                        reader=options.reader)
+    lock = lock_file(path)
+    if lock is None:
+        return result
+    note = Finding(file=str(path), sheet=result.sheet, row=0, column_number=0, code=F.OPEN_IN_EXCEL.code,
+                   severity=F.OPEN_IN_EXCEL.severity, message=F.OPEN_IN_EXCEL.message(lock=lock.name))
+    return replace(result, findings=tuple(sorted((*result.findings, note))))
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def check_many(paths: Sequence[Path], options: BatchOptions, *, jobs: int = 1,
+               progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
+    """Results in the order of `paths`, whatever order the workers finish in."""
+    if jobs <= 1 or len(paths) <= 1:
+        results = []
+        for done, path in enumerate(paths, start=1):
+            results.append(check_one(path, options))
+            if progress:
+                progress(done, len(paths))
+        return results
+    ordered: list[FileResult | None] = [None] * len(paths)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+        futures = {pool.submit(check_one, path, options): index for index, path in enumerate(paths)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            ordered[futures[future]] = future.result()
+            if progress:
+                progress(done, len(paths))
+    return [result for result in ordered if result is not None]
