@@ -59,7 +59,8 @@ def collect(arguments: Sequence[str], *, exclude: Sequence[str] = ()) -> Inputs:
         elif not path.exists() and glob.has_magic(argument):
             matches = [Path(m) for m in sorted(glob.glob(argument, recursive=True)) if Path(m).is_file()]
             kept = [m for m in matches if not is_scratch_file(m) and not _excluded(m, exclude)
-                    and m.suffix.lower() in SPREADSHEET_SUFFIXES]
+                    and m.suffix.lower() in SPREADSHEET_SUFFIXES
+                    and not any(part in SKIPPED_FOLDERS for part in m.parts[:-1])]
             skipped += len(matches) - len(kept)
             if not matches:
                 unmatched.append(argument)

@@ -1,0 +1,188 @@
+"""Batch-validation benchmark: xlreg against raw reads and frictionless, each measured as a whole process.
+
+    python bench/validate_bench.py [--sizes 1000 10000 100000] [--folder 500]
+
+Needs frictionless for the peer comparison (pip install "frictionless[excel]"); without it that column is
+left out. Prints wall time, rows per second, peak memory, ratios, planted errors found, and the start-up
+figures (import time, `xlreg --help`). Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from registers import write_register  # noqa: E402
+
+# Runs a command and reports its own peak memory: RUSAGE_CHILDREN of this small parent is the child's.
+MEASURE = ("import resource, subprocess, sys, json\n"
+           "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+           "print(json.dumps({'code': p.returncode, 'rss_kb': resource.getrusage(resource.RUSAGE_CHILDREN)"
+           ".ru_maxrss, 'out': p.stdout[-20000000:], 'err': p.stderr[-2000:]}))\n")
+
+CALAMINE_READ = ("import python_calamine, sys\n"
+                 "wb = python_calamine.CalamineWorkbook.from_path(sys.argv[1])\n"
+                 "print(sum(len(r) for r in wb.get_sheet_by_index(0).to_python()))\n")
+OPENPYXL_READ = ("import openpyxl, sys\n"
+                 "wb = openpyxl.load_workbook(sys.argv[1], read_only=True, data_only=True)\n"
+                 "print(sum(len(r) for r in wb.worksheets[0].iter_rows(values_only=True)))\n")
+FRICTIONLESS = r'''
+import json, sys
+from frictionless import Resource, Schema, validate
+enum = lambda *v: {"enum": list(v)}
+fields = [
+ {"name": "ID", "type": "string", "constraints": {"required": True, "unique": True, "pattern": "IMP-[0-9]{4,}"}},
+ {"name": "Date raised", "type": "date", "constraints": {"required": True}},
+ {"name": "Source", "type": "string", "constraints": enum("Internal audit", "Management review",
+   "Customer satisfaction", "Customer complaint", "Incident/problem trend", "SLA performance",
+   "Staff suggestion", "External benchmark", "Regulatory change")},
+ {"name": "Type", "type": "string", "constraints": enum("Improvement", "Corrective action")},
+ {"name": "Area", "type": "string", "constraints": enum("Service delivery", "Governance", "Documentation",
+   "Supplier management", "Audit programme", "Other")},
+ {"name": "Description", "type": "string", "constraints": {"required": True}},
+] + [{"name": n, "type": "integer", "constraints": {"required": True, "minimum": 1, "maximum": 3}}
+     for n in ("Customer impact", "Risk reduction", "Efficiency gain", "Compliance")] + [
+ {"name": "Priority total", "type": "integer"}, {"name": "Priority rank", "type": "integer"},
+ {"name": "Owner", "type": "string"}, {"name": "Target date", "type": "date"},
+ {"name": "Status", "type": "string", "constraints": {"required": True, **enum("Identified", "Planned",
+   "In progress", "Completed", "Cancelled")}},
+ {"name": "Success metric", "type": "string"}, {"name": "Baseline", "type": "any"},
+ {"name": "Measured outcome", "type": "any"}, {"name": "Closure date", "type": "date"},
+ {"name": "Last update", "type": "date"}]
+import os
+folder, name = os.path.split(os.path.abspath(sys.argv[1]))
+report = validate(Resource(name, basepath=folder, schema=Schema.from_descriptor({"fields": fields})),
+                  limit_errors=10**9)
+if any(error.type == "resource-error" for task in report.tasks for error in task.errors):
+    sys.exit("frictionless could not validate: " + str(report.tasks[0].errors[0]))
+cells = []
+for task in report.tasks:
+    for error in task.errors:
+        row, field = getattr(error, "row_number", None), getattr(error, "field_number", None)
+        if row and field:
+            cells.append(f"{chr(64 + field)}{row}")
+print(json.dumps(cells))
+'''
+
+
+def measure(command: list[str]) -> dict[str, Any]:
+    started = time.perf_counter()
+    completed = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True,
+                               check=True)
+    result = json.loads(completed.stdout)
+    result["seconds"] = time.perf_counter() - started
+    return result
+
+
+def xlreg(*arguments: str) -> list[str]:
+    return [sys.executable, "-m", "xl_addin.cli", "validate", *arguments]
+
+
+def planted_found(report_text: str, planted: list[tuple[str, str]]) -> int:
+    report = json.loads(report_text)
+    found = {(f["cell"], f["code"]) for file in report["files"] for f in file["findings"]}
+    return sum(1 for pair in planted if pair in found)
+
+
+def row(label: str, result: dict[str, Any], rows: int, baseline: float, found: str = "") -> str:
+    return (f"  {label:<26} {result['seconds']:>8.2f} s {rows / result['seconds']:>12,.0f} rows/s "
+            f"{result['rss_kb'] / 1024:>8.0f} MB {result['seconds'] / baseline:>8.2f}x  {found}")
+
+
+def bench_sizes(sizes: list[int], folder: Path, have_frictionless: bool) -> None:
+    for size in sizes:
+        path = folder / f"register_{size}.xlsx"
+        planted = write_register(path, size)
+        print(f"\n{size:,} rows, {len(planted)} planted single-cell errors")
+        print(f"  {'':<26} {'wall':>10} {'throughput':>19} {'peak':>11} {'vs calamine':>9}  planted found")
+        calamine = measure([sys.executable, "-c", CALAMINE_READ, str(path)])
+        print(row("calamine raw read", calamine, size, calamine["seconds"]))
+        raw = measure([sys.executable, "-c", OPENPYXL_READ, str(path)])
+        print(row("openpyxl raw read", raw, size, calamine["seconds"]))
+        ours = measure(xlreg(str(path), "--format", "json", "--as-of", "2026-11-25"))
+        print(row("xlreg validate", ours, size, calamine["seconds"],
+                  f"{planted_found(ours['out'], planted)}/{len(planted)}"))
+        if have_frictionless:
+            peer = measure([sys.executable, "-c", FRICTIONLESS, str(path)])
+            cells = set(json.loads(peer["out"] or "[]"))
+            print(row("frictionless validate", peer, size, calamine["seconds"],
+                      f"{sum(1 for cell, _ in planted if cell in cells)}/{len(planted)} (cells)"))
+            print(f"  xlreg is {peer['seconds'] / ours['seconds']:.1f}x faster than frictionless; "
+                  f"{ours['seconds'] / calamine['seconds']:.2f}x the calamine raw read")
+
+
+def bench_folder(count: int, folder: Path) -> None:
+    shared = folder / "shared-drive"
+    shared.mkdir()
+    planted_total = 0
+    for index in range(count):
+        planted_total += len(write_register(shared / f"team_{index:03d}.xlsx", 50, seed=index))
+    print(f"\n{count} registers of 50 rows ({planted_total} planted errors)")
+    one = measure(xlreg(str(shared), "--jobs", "1", "--format", "json", "--as-of", "2026-11-25"))
+    two = measure(xlreg(str(shared), "--jobs", "2", "--format", "json", "--as-of", "2026-11-25"))
+    same = one["out"] == two["out"]
+    print(f"  --jobs 1: {one['seconds']:.2f} s ({count / one['seconds']:.0f} files/s)")
+    print(f"  --jobs 2: {two['seconds']:.2f} s ({count / two['seconds']:.0f} files/s)")
+    print(f"  throughput ratio jobs 2 / jobs 1: {one['seconds'] / two['seconds']:.2f}x; identical reports: {same}")
+
+
+def bench_start_up() -> None:
+    importtime = subprocess.run([sys.executable, "-X", "importtime", "-c", "import xl_addin"],
+                                capture_output=True, text=True, check=True).stderr
+    total = sum(int(line.split("|")[0].split(":")[1]) for line in importtime.splitlines()[1:] if "|" in line)
+    helps = []
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "xl_addin.cli", "--help"], capture_output=True, check=True)
+        helps.append(time.perf_counter() - started)
+    bare = []
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], capture_output=True, check=True)
+        bare.append(time.perf_counter() - started)
+    probe = ("import io, sys; from xl_addin import cli, resources; "
+             "cli.main(['validate', str(resources.sample_path())], out=io.StringIO()); "
+             "print(sorted(m for m in ('pandas', 'xlwings') if m in sys.modules))")
+    heavy = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    print("\nstart-up")
+    print(f"  import xl_addin (self time of all imports): {total / 1000:.1f} ms")
+    print(f"  xlreg --help: best {min(helps) * 1000:.0f} ms (bare interpreter {min(bare) * 1000:.0f} ms, "
+          f"ratio {min(helps) / min(bare):.1f}x)")
+    print(f"  heavy modules imported on the validate path: {heavy}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--folder", type=int, default=500, help="how many 50-row registers (0 to skip)")
+    args = parser.parse_args()
+    have_frictionless = shutil.which("frictionless") is not None or _importable("frictionless")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; frictionless: "
+          f"{'yes' if have_frictionless else 'not installed'}")
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        bench_sizes(args.sizes, folder, have_frictionless)
+        if args.folder:
+            bench_folder(args.folder, folder)
+    bench_start_up()
+
+
+def _importable(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+if __name__ == "__main__":
+    main()
