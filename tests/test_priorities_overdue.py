@@ -15,8 +15,8 @@ RATINGS = ("Customer impact", "Risk reduction", "Efficiency gain", "Compliance")
 
 def register_of(schema, rows: list[dict]) -> Register:
     layout = HeaderLayout({column.name: index for index, column in enumerate(schema.columns, start=1)})
-    return Register("hand.xlsx", "Register", 1, layout,
-                    tuple(RegisterRow(number, values) for number, values in enumerate(rows, start=2)))
+    return Register.from_rows("hand.xlsx", "Register", 1, layout,
+                              [RegisterRow(number, values) for number, values in enumerate(rows, start=2)])
 
 
 def item(item_id: str, status: str, ratings: tuple[int, ...], target: dt.date | None, raised: dt.date,

@@ -35,7 +35,7 @@ def _parse(archive: zipfile.ZipFile, name: str) -> Element:
 
 
 def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
-    """Relationship id -> target part name, for one part."""
+    """Relationship id -> target part name, for one part's internal relationships."""
     folder, base = posixpath.split(part)
     rels_name = posixpath.join(folder, "_rels", base + ".rels")
     if rels_name not in archive.namelist():
@@ -45,8 +45,8 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
         if rel.get("TargetMode") == "External":
             continue
         target = rel.get("Target", "")
-        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        targets[rel.get("Id", "")] = resolved
+        targets[rel.get("Id", "")] = (target.lstrip("/") if target.startswith("/")
+                                      else posixpath.normpath(posixpath.join(folder, target)))
     return targets
 
 
@@ -108,17 +108,35 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return sheets
 
 
+_TABLE_RELATIONSHIP = "/relationships/table"
+
+
+def _typed_relationships(archive: zipfile.ZipFile, part: str, suffix: str) -> list[str]:
+    """Targets of one part's internal relationships whose type ends with `suffix`."""
+    folder, base = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", base + ".rels")
+    if rels_name not in archive.namelist():
+        return []
+    targets = []
+    for rel in _parse(archive, rels_name).iter(f"{_PKG_REL}Relationship"):
+        if rel.get("TargetMode") == "External" or not rel.get("Type", "").endswith(suffix):
+            continue
+        target = rel.get("Target", "")
+        targets.append(target.lstrip("/") if target.startswith("/")
+                       else posixpath.normpath(posixpath.join(folder, target)))
+    return targets
+
+
 def tables(archive: zipfile.ZipFile) -> list[TablePart]:
-    """Every table in the workbook, with the sheet it stands on."""
+    """Every table in the workbook, with the sheet it stands on.
+
+    Tables are found through each sheet's relationships, so the (possibly huge) sheet XML is never parsed.
+    """
     found = []
     names = set(archive.namelist())
     for sheet, part in sheet_parts(archive).items():
-        if part not in names:
-            continue
-        rels = _relationships(archive, part)
-        for table_part in _parse(archive, part).iter(f"{_MAIN}tablePart"):
-            target = rels.get(table_part.get(f"{_REL}id", ""))
-            if not target or target not in names:
+        for target in _typed_relationships(archive, part, _TABLE_RELATIONSHIP):
+            if target not in names:
                 continue
             table = _parse(archive, target)
             found.append(TablePart(

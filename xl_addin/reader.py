@@ -18,7 +18,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from xl_addin import findings as F
 from xl_addin.findings import Finding
 from xl_addin.package import NotAWorkbook, TablePart, sniff, tables
-from xl_addin.register import HeaderLayout, Register, RegisterRow, build_row, is_blank, is_header_match, match_header
+from xl_addin.register import HeaderLayout, Register, build_register, is_header_match, match_header
 from xl_addin.schema import RegisterSchema
 
 HEADER_SEARCH_ROWS = 30
@@ -186,10 +186,5 @@ def present_rows(sheet: ReadOnlyWorksheet, *, min_row: int, max_row: int | None,
 def _register(file: str, sheet: str, header_row: int, layout: HeaderLayout,
               data: Iterable[tuple[int, Sequence[Any]]], schema: RegisterSchema, *, table: str | None,
               first_column: int = 1) -> Register:
-    computed = schema.computed_columns
-    rows: list[RegisterRow] = []
-    for number, cells in data:
-        row = build_row(number, cells, layout, first_column=first_column)
-        if not is_blank(row, computed):
-            rows.append(row)
-    return Register(file=file, sheet=sheet, header_row=header_row, layout=layout, rows=tuple(rows), table=table)
+    return build_register(file, sheet, header_row, layout, data, schema.computed_columns,
+                          first_column=first_column, table=table)

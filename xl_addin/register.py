@@ -6,8 +6,9 @@ Readers (openpyxl today, others later) build a `Register`; the engine only ever 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from xl_addin.schema import RegisterSchema, header_key
@@ -36,18 +37,39 @@ class HeaderLayout:
 
 @dataclass(frozen=True)
 class Register:
-    """A register found in a workbook."""
+    """A register found in a workbook, held column by column: `cells[column][i]` is item i's normalised
+    value (None when empty) and `row_numbers[i]` its sheet row. Per-item views are built on demand."""
 
     file: str
     sheet: str
     header_row: int
     layout: HeaderLayout
-    rows: tuple[RegisterRow, ...]
+    row_numbers: tuple[int, ...]
+    cells: Mapping[str, Sequence[Any]]
     table: str | None = None
+
+    @classmethod
+    def from_rows(cls, file: str, sheet: str, header_row: int, layout: HeaderLayout,
+                  rows: Sequence[RegisterRow], table: str | None = None) -> Register:
+        """A register from per-item rows (tests and small registers)."""
+        cells = {name: [row.values.get(name) for row in rows] for name in layout.columns}
+        return cls(file, sheet, header_row, layout, tuple(row.number for row in rows), cells, table)
 
     @property
     def columns(self) -> Mapping[str, int]:
         return self.layout.columns
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
+
+    def row(self, index: int) -> RegisterRow:
+        """Item `index` (0-based) with its non-empty values."""
+        values = {name: column[index] for name, column in self.cells.items() if column[index] is not None}
+        return RegisterRow(self.row_numbers[index], values)
+
+    @cached_property
+    def rows(self) -> tuple[RegisterRow, ...]:
+        return tuple(self.row(index) for index in range(len(self.row_numbers)))
 
 
 def match_header(cells: Sequence[Any], schema: RegisterSchema, *, first_column: int = 1) -> HeaderLayout:
@@ -91,18 +113,38 @@ def normalise(value: Any) -> Any:
     return value
 
 
-def build_row(number: int, cells: Sequence[Any], layout: HeaderLayout, *, first_column: int = 1) -> RegisterRow:
-    """Pick the schema columns out of one sheet row and normalise them, leaving out empty cells."""
-    values = {}
+def normalise_column(values: Iterable[Any]) -> list[Any]:
+    """`normalise` over a column; the common kinds are handled inline, as this runs for every cell."""
+    return [(v.strip() or None) if type(v) is str
+            else v if v is None or type(v) is int or type(v) is dt.date
+            else normalise(v) for v in values]
+
+
+def build_register(file: str, sheet: str, header_row: int, layout: HeaderLayout,
+                   data: Iterable[tuple[int, Sequence[Any]]], computed: Sequence[str], *,
+                   first_column: int = 1, table: str | None = None) -> Register:
+    """A register from raw sheet rows: pick the schema's columns, normalise them, drop blank rows.
+
+    A row with nothing but calculated columns (template formulas) is not an item.
+    """
+    numbers: list[int] = []
+    raw: list[Sequence[Any]] = []
+    for number, cells in data:
+        numbers.append(number)
+        raw.append(cells)
+    width = max((len(cells) for cells in raw), default=0)
+    transposed = list(zip(*(list(cells) + [None] * (width - len(cells)) for cells in raw), strict=True)) if raw else []
+    cells_by_name: dict[str, list[Any]] = {}
     for name, column in layout.columns.items():
         offset = column - first_column
-        if offset < len(cells):
-            value = normalise(cells[offset])
-            if value is not None:
-                values[name] = value
-    return RegisterRow(number, values)
-
-
-def is_blank(row: RegisterRow, computed: Sequence[str]) -> bool:
-    """A row with nothing but calculated columns (template formulas) is not an item."""
-    return all(name in computed for name in row.values)
+        values = transposed[offset] if 0 <= offset < len(transposed) else [None] * len(raw)
+        cells_by_name[name] = normalise_column(values)
+    filled: set[int] = set()
+    for name, values in cells_by_name.items():
+        if name not in computed:
+            filled.update(index for index, value in enumerate(values) if value is not None)
+    if len(filled) != len(numbers):
+        keep = sorted(filled)
+        numbers = [numbers[index] for index in keep]
+        cells_by_name = {name: [values[index] for index in keep] for name, values in cells_by_name.items()}
+    return Register(file, sheet, header_row, layout, tuple(numbers), cells_by_name, table)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from jsonschema import ValidationError
 
 from xl_addin import findings as F
-from xl_addin.fastcheck import compile_row_check
+from xl_addin.fastcheck import doubtful_rows
 from xl_addin.findings import Finding, FindingType
 from xl_addin.keywords import RegisterContext, register_validator
 from xl_addin.register import Register, RegisterRow
@@ -69,17 +69,17 @@ def check_register(register: Register, schema: RegisterSchema, *, today: dt.date
                    quick: bool = True) -> list[Finding]:
     """Every finding for one register, sorted by place.
 
-    With `quick`, rows that a schema-derived test shows to be certainly valid skip the full validation;
-    the findings are the same either way.
+    With `quick`, only rows that column-wise checks derived from the schema cannot clear get the full
+    validation; the findings are the same either way (fastcheck explains why).
     """
     found = layout_findings(register, schema)
     absent = {column.name for column in schema.columns if column.name not in register.columns}
-    context = RegisterContext(today=today, occurrences=occurrences(register.rows, schema))
+    context = RegisterContext(today=today, occurrences=occurrences(register, schema))
     validator = register_validator(schema.document, context)
-    certainly_valid = compile_row_check(schema.document, context) if quick else None
-    for row in register.rows:
-        if certainly_valid is not None and certainly_valid(row.values):
-            continue
+    doubtful = doubtful_rows(schema.document, context, register) if quick else None
+    indexes = sorted(doubtful) if doubtful is not None else range(len(register))
+    for index in indexes:
+        row = register.row(index)
         row_findings: dict[tuple[str, str], Finding] = {}
         for error in validator.iter_errors(dict(row.values)):
             finding = row_finding(error, row, register, schema, context)
@@ -89,20 +89,23 @@ def check_register(register: Register, schema: RegisterSchema, *, today: dt.date
         emptied = {column for column, code in row_findings if code == F.MUST_BE_EMPTY.code}
         found += [finding for (column, code), finding in row_findings.items()
                   if column not in emptied or code == F.MUST_BE_EMPTY.code]
-    if not register.rows:
+    if not len(register):
         found.append(_finding(F.EMPTY_REGISTER, register, 0, 0))
     return sorted(found)
 
 
-def occurrences(rows: Iterable[RegisterRow], schema: RegisterSchema) -> dict[str, dict[Any, tuple[int, ...]]]:
-    """For each column that must be unique: value -> the rows that hold it."""
+def occurrences(register: Register, schema: RegisterSchema) -> dict[str, dict[Any, tuple[int, ...]]]:
+    """For each column that must be unique: value -> the rows that hold it (only values held twice or more,
+    plus enough to answer for every value: a missing key means 'once')."""
     result: dict[str, dict[Any, tuple[int, ...]]] = {}
     for column in schema.document.get("uniqueInRegister", []):
+        values = register.cells.get(column, ())
+        counts = Counter(_hashable(value) for value in values if value is not None)
+        repeated = {value for value, count in counts.items() if count > 1}
         rows_by_value: dict[Any, list[int]] = defaultdict(list)
-        for row in rows:
-            value = row.values.get(column)
-            if value is not None:
-                rows_by_value[_hashable(value)].append(row.number)
+        for number, value in zip(register.row_numbers, values, strict=True):
+            if value is not None and _hashable(value) in repeated:
+                rows_by_value[_hashable(value)].append(number)
         result[column] = {value: tuple(numbers) for value, numbers in rows_by_value.items()}
     return result
 
