@@ -187,7 +187,7 @@ def _doubtful(document: Mapping[str, Any], context: RegisterContext, register: R
             for i, value in enumerate(cells[total]):
                 if value is None:
                     continue
-                numbers = [col[i] for col in columns]
+                numbers: list[Any] = [col[i] for col in columns]
                 if not all(type(n) is int for n in numbers) or value != sum(numbers):
                     flagged.add(i)
     return flagged
