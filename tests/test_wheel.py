@@ -21,7 +21,7 @@ def test_wheel_installs_and_validates_the_bundled_sample(tmp_path: Path) -> None
     (wheel,) = dist.glob("xlreg-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-    assert {"xl_addin/validators/improvement_register.schema.json",
+    assert {"xl_addin/validators/improvement_register.schema.json", "xl_addin/validators/snapshot.schema.json",
             "xl_addin/workbook_templates/improvement_register.xlsx",
             "xl_addin/workbook_templates/sample_register.xlsx"} <= names
 

@@ -6,9 +6,11 @@ The same engine and marks serve the Excel add-in; only the reading and writing d
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from xl_addin.atomic import write_new_file
 from xl_addin.errors import ActionFailed
 from xl_addin.findings import Finding
 from xl_addin.marks import Marks, clear_marks, finding_marks, overdue_marks, priority_marks
@@ -18,6 +20,9 @@ from xl_addin.reader import read_register
 from xl_addin.register import Register
 from xl_addin.safe_write import WriteResult, load_for_update, refuse_if_locked, save_workbook
 from xl_addin.schema import RegisterSchema
+from xl_addin.snapshot import Snapshot, take_snapshot
+from xl_addin.snapshot_book import build_snapshot_workbook
+from xl_addin.snapshot_json import as_of_of, dumps, load_snapshot, previous_snapshot, snapshot_document
 from xl_addin.validate import check_register
 from xl_addin.xlsx_marks import apply_marks
 
@@ -87,3 +92,49 @@ def run_clear(path: Path, schema: RegisterSchema, *, target: Path) -> WriteResul
     register = load_register(path, schema)
     return write_marks(path, clear_marks(register.sheet), target)
 
+
+
+@dataclass(frozen=True)
+class SnapshotOutcome:
+    snapshot: Snapshot
+    workbook: Path
+    document: Path
+    previous: Path | None  # the earlier snapshot whose date was taken as the last review
+
+
+def snapshot_name(register_path: Path, as_of: dt.datetime) -> str:
+    return f"{register_path.stem}_{as_of:%Y-%m-%d_%H%M%S}"
+
+
+def run_snapshot(path: Path, schema: RegisterSchema, *, out_dir: Path | None, as_of: dt.datetime,
+                 since: dt.date | None = None, previous: Path | None = None,
+                 escalation_days: int = DEFAULT_ESCALATION_DAYS) -> SnapshotOutcome:
+    """Write `<register>_<as-of>.xlsx` and `.json` into `out_dir` (default: `snapshots` beside the register).
+
+    The last review is `since` if given, else the date of the `previous` snapshot, else that of the newest
+    earlier snapshot of the same register in `out_dir`; with none, every item counts as new.
+    """
+    folder = out_dir if out_dir is not None else path.parent / "snapshots"
+    base = folder / snapshot_name(path, as_of)
+    workbook_path, document_path = base.with_suffix(".xlsx"), base.with_suffix(".json")
+    for existing in (workbook_path, document_path):
+        if existing.exists():
+            raise ActionFailed(f"{existing} already exists: a snapshot as of {as_of:%Y-%m-%d %H:%M:%S} was taken "
+                               "already. Nothing was written.")
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise ActionFailed(f"Could not read {path}: {error.strerror or error}.") from None
+    register = load_register(path, schema)
+    earlier: Path | None = None
+    if since is None:
+        found = (previous, load_snapshot(previous)) if previous else previous_snapshot(folder, path.name, as_of)
+        if found is not None:
+            earlier, document = found
+            since = as_of_of(document).date()
+    snapshot = take_snapshot(register, schema, as_of=as_of, previous_review=since,
+                             register_sha256=hashlib.sha256(content).hexdigest(), escalation_days=escalation_days)
+    write_new_file(workbook_path, build_snapshot_workbook(snapshot).save)
+    text = dumps(snapshot_document(snapshot))
+    write_new_file(document_path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+    return SnapshotOutcome(snapshot, workbook_path, document_path, earlier)

@@ -9,14 +9,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from xl_addin import __version__, resources
+from xl_addin.atomic import copy_new_file, write_new_file
 from xl_addin.errors import ActionFailed, WriteRefused
 from xl_addin.findings import FileResult, Severity
 from xl_addin.overdue import DEFAULT_ESCALATION_DAYS
@@ -38,6 +37,14 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text).replace(tzinfo=None, microsecond=0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD) or a date and time "
+                                         "(YYYY-MM-DDTHH:MM)") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,6 +105,32 @@ def build_parser() -> argparse.ArgumentParser:
     clear.add_argument("file", type=Path, metavar="FILE")
     _schema_option(clear)
     _output_options(clear)
+
+    snapshot = commands.add_parser(
+        "snapshot", help="freeze the register for a management review (workbook with charts + JSON)",
+        description="Write <register>_<as-of>.xlsx (values only, a Review sheet with tables and charts) and a "
+                    ".json with the same content.")
+    snapshot.add_argument("file", type=Path, metavar="FILE")
+    _schema_option(snapshot)
+    snapshot.add_argument("--out-dir", type=Path, metavar="DIR",
+                          help="where to write the snapshot (default: a 'snapshots' folder beside FILE)")
+    snapshot.add_argument("--as-of", type=_moment, metavar="YYYY-MM-DD[THH:MM]",
+                          help="the moment the snapshot stands for (default: now)")
+    last_review = snapshot.add_mutually_exclusive_group()
+    last_review.add_argument("--since", type=_date, metavar="YYYY-MM-DD",
+                             help="date of the last review (default: that of the newest earlier snapshot in DIR)")
+    last_review.add_argument("--previous", type=Path, metavar="SNAPSHOT.json",
+                             help="take the last review's date from this snapshot")
+    snapshot.add_argument("--escalation-days", type=int, default=DEFAULT_ESCALATION_DAYS, metavar="N",
+                          help=f"escalate overdue items with no update for more than N days "
+                               f"(default {DEFAULT_ESCALATION_DAYS})")
+
+    diff = commands.add_parser("diff", help="what changed between two review snapshots",
+                               description="Compare two snapshot .json files: new, closed and removed items, "
+                                           "status changes, target dates moved, priority and owner changes.")
+    diff.add_argument("old", type=Path, metavar="OLD.json")
+    diff.add_argument("new", type=Path, metavar="NEW.json")
+    diff.add_argument("--format", choices=["text", "json"], default="text")
 
     config = commands.add_parser("config", help="show the effective settings and where each comes from",
                                  description="Settings come from [tool.xlreg] in pyproject.toml or from "
@@ -286,17 +319,23 @@ def run_clear(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_CLEAN
 
 
-def _replace_with(source: Path, target: Path) -> None:
-    """Copy into a temporary file beside the target, then rename, so a half-written file never appears."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".xlreg-", suffix=target.suffix, dir=target.parent)
-    os.close(handle)
-    try:
-        shutil.copyfile(source, temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def run_snapshot(args: argparse.Namespace, out: TextIO) -> int:
+    from xl_addin import actions, summaries
+
+    as_of = args.as_of or dt.datetime.now().replace(microsecond=0)
+    outcome = actions.run_snapshot(args.file, _load(args.schema), out_dir=args.out_dir, as_of=as_of,
+                                   since=args.since, previous=args.previous, escalation_days=args.escalation_days)
+    out.write(summaries.snapshot_text(outcome))
+    return EXIT_CLEAN
+
+
+def run_diff(args: argparse.Namespace, out: TextIO) -> int:
+    from xl_addin.review_diff import changes_json, changes_text, diff_snapshots
+    from xl_addin.snapshot_json import load_snapshot
+
+    changes = diff_snapshots(load_snapshot(args.old), load_snapshot(args.new))
+    out.write(changes_json(changes) if args.format == "json" else changes_text(changes))
+    return EXIT_CLEAN
 
 
 def run_new(args: argparse.Namespace, out: TextIO) -> int:
@@ -308,17 +347,14 @@ def run_new(args: argparse.Namespace, out: TextIO) -> int:
     if args.sample:
         if args.schema:
             raise UsageError("--sample is the improvement register's sample; it cannot be combined with --schema.")
-        _replace_with(resources.sample_path(), path)
+        copy_new_file(resources.sample_path(), path)
     elif args.schema is None:
-        _replace_with(resources.template_path(), path)
+        copy_new_file(resources.template_path(), path)
     else:
         from xl_addin.template import build_workbook
 
-        schema = _load(args.schema)
-        with tempfile.TemporaryDirectory() as folder:
-            built = Path(folder) / path.name
-            build_workbook(schema).save(built)
-            _replace_with(built, path)
+        workbook = build_workbook(_load(args.schema))
+        write_new_file(path, workbook.save)
     out.write(f"Created {path}\n")
     return EXIT_CLEAN
 
@@ -329,7 +365,7 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
 
     folder: Path = args.dir
     sample = folder / "sample_register.xlsx"
-    _replace_with(resources.sample_path(), sample)
+    copy_new_file(resources.sample_path(), sample)
     out.write(f"Copied the sample register to {sample}\n")
     out.write(f"Its planted problems are listed in {resources.templates_dir() / 'SAMPLE_PROBLEMS.md'}\n\n")
     out.write(f"$ xlreg validate {sample}\n")
@@ -355,12 +391,40 @@ def run_demo(args: argparse.Namespace, out: TextIO) -> int:
     out.write(summaries.overdue_text(str(sample), late.items, today, DEFAULT_ESCALATION_DAYS))
     out.write(f"Changed: highlighted {len(late.items)} overdue rows; a backup of each version is in "
               f"{sample.parent / 'xlreg-backups'}.\n")
+    _demo_snapshots(sample, schema, out)
     out.write(f"\nThe sample is at {sample.resolve()}; open it in Excel to see the cells named above.\n")
     return exit_code([result], Severity.ERROR)
 
 
+def _demo_snapshots(sample: Path, schema: RegisterSchema, out: TextIO) -> None:
+    """Snapshot the sample, make a scripted fortnight of changes, snapshot again and show the differences."""
+    from xl_addin import actions, summaries
+    from xl_addin.review_changes import apply_review_changes
+    from xl_addin.review_diff import changes_text, diff_snapshots
+    from xl_addin.snapshot_json import load_snapshot
+
+    folder = sample.parent / "snapshots"
+    for earlier in folder.glob(f"{sample.stem}_*"):  # the demo's own, from an earlier run
+        earlier.unlink()
+    first_moment = dt.datetime.now().replace(microsecond=0)
+    out.write(f"\n$ xlreg snapshot {sample} --since {first_moment.date() - dt.timedelta(days=91)}\n")
+    first = actions.run_snapshot(sample, schema, out_dir=folder, as_of=first_moment,
+                                 since=first_moment.date() - dt.timedelta(days=91))
+    out.write(summaries.snapshot_text(first))
+    out.write("\n(Two weeks of work: one item closed, one started, two target dates moved, an owner and a rating "
+              "changed, one new item.)\n")
+    apply_review_changes(sample, first_moment.date())
+    second_moment = first_moment + dt.timedelta(days=14)
+    out.write(f"$ xlreg snapshot {sample} --as-of {second_moment:%Y-%m-%dT%H:%M:%S}\n")
+    second = actions.run_snapshot(sample, schema, out_dir=folder, as_of=second_moment)
+    out.write(summaries.snapshot_text(second))
+    out.write(f"\n$ xlreg diff {first.document} {second.document}\n")
+    out.write(changes_text(diff_snapshots(load_snapshot(first.document), load_snapshot(second.document))))
+
+
 COMMANDS = {"validate": run_validate, "priorities": run_priorities, "overdue": run_overdue, "clear": run_clear,
-            "config": run_config, "new": run_new, "demo": run_demo}
+            "snapshot": run_snapshot,
+            "diff": run_diff, "config": run_config, "new": run_new, "demo": run_demo}
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:

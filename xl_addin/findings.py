@@ -143,6 +143,14 @@ INVALID_CELL = _define(
     "invalid-value", "Invalid value", E,
     "A value the schema rejects for a reason not covered by a more specific finding.",
     "{column} is not valid: {reason}; found {value}.")
+
+# The register as a whole, over time
+BUNCHED_ENTRIES = _define(
+    "bunched-entries", "Entries bunched together", W,
+    "More than half of a year's entries were raised within a few days, as if written up just before an audit "
+    "rather than as improvements were found.",
+    "{count} of the {total} entries raised in the year to {as_of} were raised within {days} days "
+    "({start} to {end}); a register kept day to day shows a steady stream of entries.")
 del E, W, N
 
 

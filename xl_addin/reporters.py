@@ -54,7 +54,7 @@ def summary_line(results: Sequence[FileResult]) -> str:
     return f"{_plural(len(results), 'file')} checked, {clean} clean: {counted}."
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
@@ -72,7 +72,7 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "cell": finding.cell,
         "row": finding.row or None,
         "column": finding.column or None,
-        "value": _json_value(finding.value),
+        "value": json_value(finding.value),
         "message": finding.message,
     }
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
+from xl_addin.atomic import os_message
 from xl_addin.errors import WriteRefused
 
 BACKUP_FOLDER = "xlreg-backups"
@@ -192,9 +193,4 @@ def save_workbook(workbook: Workbook, source: Path, target: Path) -> WriteResult
 
 
 def _os_message(error: OSError, target: Path) -> str:
-    reason = error.strerror or str(error)
-    if error.errno in (28,):  # ENOSPC
-        reason = "the disk is full"
-    elif isinstance(error, PermissionError):
-        reason = "permission denied"
-    return f"Could not write {target.name}: {reason}. The original workbook was not changed."
+    return os_message(error, target) + " The original workbook was not changed."

@@ -58,6 +58,8 @@ class RegisterSchema:
     roles: Mapping[str, Any] = field(default_factory=dict)
     open_statuses: tuple[str, ...] = ()
     closed_statuses: tuple[str, ...] = ()
+    # closed with the work done (Completed), as opposed to closed and dropped (Cancelled)
+    completed_statuses: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -164,6 +166,7 @@ def parse_schema(document: Mapping[str, Any], path: Path) -> RegisterSchema:
         roles=register.get("roles", {}),
         open_statuses=tuple(register.get("openStatuses", ())),
         closed_statuses=tuple(register.get("closedStatuses", ())),
+        completed_statuses=tuple(register.get("completedStatuses", ())),
     )
 
 

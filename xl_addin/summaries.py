@@ -1,14 +1,17 @@
-"""Short summaries of priorities and overdue items, as text for people and JSON for programs."""
+"""Short summaries of priorities, overdue items and snapshots, as text for people and JSON for programs."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xl_addin.overdue import OverdueItem, by_owner
 from xl_addin.priorities import Priorities
+
+if TYPE_CHECKING:
+    from xl_addin.actions import SnapshotOutcome
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -72,3 +75,21 @@ def overdue_json(file: str, items: Sequence[OverdueItem], as_of: dt.date, escala
         "by_owner": {owner: [item.item_id for item in group] for owner, group in by_owner(tuple(items)).items()},
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def snapshot_text(outcome: SnapshotOutcome) -> str:
+    """What a snapshot holds, in a few lines, and where it was written."""
+    snapshot = outcome.snapshot
+    since = snapshot.previous_review
+    lines = [f"Snapshot of {snapshot.register_file} as of {snapshot.as_of:%Y-%m-%d %H:%M}: "
+             f"{len(snapshot.items)} items.",
+             f"Last review: {since} (from {outcome.previous.name})" if outcome.previous else
+             f"Last review: {since}" if since else "Last review: none found; every item counts as new."]
+    for key in ("overdue-by-owner", "closed-since", "new-since", "open-by-priority", "completed-without-outcome"):
+        table = snapshot.table(key)
+        lines.append(f"  {table.title}: {len(table.rows)}")
+    median = snapshot.steady_stream.median_days_to_close
+    lines.append(f"  Median days from raised to closed: {median if median is not None else 'n/a'}")
+    lines += [f"  Warning: {finding.message}" for finding in snapshot.findings]
+    lines += [f"Wrote {outcome.workbook}", f"Wrote {outcome.document}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,241 @@
+"""Management-review snapshots: golden JSON for the sample, the workbook agrees with it, values only with native
+charts, the steady-stream check, and `xlreg diff` reporting exactly a scripted set of changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tests.conftest import AS_OF
+from xl_addin.cli import main
+from xl_addin.register import HeaderLayout, Register, RegisterRow
+from xl_addin.resources import sample_path
+from xl_addin.review_changes import apply_review_changes
+from xl_addin.snapshot import take_snapshot
+from xl_addin.snapshot_book import NONE_SUFFIX
+from xl_addin.snapshot_json import load_snapshot
+
+GOLDEN = Path(__file__).parent / "golden" / "sample_snapshot.json"
+AS_OF_MOMENT = "2026-11-25T09:00"
+LAST_REVIEW = "2026-08-31"
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(list(argv), out=out), out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def sample_snapshot(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("snap")
+    register = folder / "sample_register.xlsx"
+    shutil.copyfile(sample_path(), register)
+    code, text = run("snapshot", str(register), "--as-of", AS_OF_MOMENT, "--since", LAST_REVIEW)
+    assert code == 0, text
+    stem = folder / "snapshots" / "sample_register_2026-11-25_090000"
+    return stem.with_suffix(".xlsx"), stem.with_suffix(".json")
+
+
+def test_the_sample_snapshot_json_equals_the_golden_file(sample_snapshot: tuple[Path, Path]) -> None:
+    _, document_path = sample_snapshot
+    produced = load_snapshot(document_path)  # also checks it against validators/snapshot.schema.json
+    if os.environ.get("XLREG_UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(exist_ok=True)
+        shutil.copyfile(document_path, GOLDEN)
+    assert produced == json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert document_path.read_text(encoding="utf-8") == GOLDEN.read_text(encoding="utf-8")  # key order too
+
+
+def test_golden_figures_match_the_sample_by_hand() -> None:
+    """A few figures checked by reading the sample register directly, so the golden file is not taken on trust."""
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    tables = {table["key"]: table for table in golden["review"]}
+    assert golden["previousReview"] == LAST_REVIEW and golden["asOf"] == "2026-11-25T09:00:00"
+    # closed after 2026-08-31: IMP-0043 (2026-10-09), IMP-0046 (2026-10-21), IMP-0042 (2026-11-07)
+    assert [row[0] for row in tables["closed-since"]["rows"]] == ["IMP-0043", "IMP-0046", "IMP-0042"]
+    # raised after 2026-08-31: IMP-0047 .. IMP-0060
+    assert [row[0] for row in tables["new-since"]["rows"]] == [f"IMP-{n:04d}" for n in range(47, 61)]
+    # IMP-0039 rates 3+3+3+3 and is the only open item with 12
+    assert tables["open-by-priority"]["rows"][0][:3] == [1, "IMP-0039", 12]
+    status_counts = dict(map(tuple, tables["by-status"]["rows"]))
+    assert sum(status_counts.values()) == 60 == len(golden["items"])
+    assert status_counts["Done"] == 1 and status_counts["(blank)"] == 1  # the planted not-in-list and missing
+    assert tables["completed-without-outcome"]["rows"] == [["IMP-0007", "2026-02-15", "Lena Vogel",
+                                                            "Duplicate tickets per week", 38]]
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    return value
+
+
+def _table_from_sheet(sheet: Worksheet, title: str) -> tuple[list[str], list[list[Any]]]:
+    rows = list(sheet.iter_rows(values_only=True))
+    start = next(index for index, cells in enumerate(rows) if cells[0] in (title, title + NONE_SUFFIX))
+    columns = [cell for cell in rows[start + 1] if cell is not None]
+    body = []
+    for cells in rows[start + 2:]:
+        if all(cell is None for cell in cells):
+            break
+        body.append([_iso(cell) for cell in cells[:len(columns)]])
+    return columns, body
+
+
+def test_every_review_table_in_the_workbook_equals_the_json(sample_snapshot: tuple[Path, Path]) -> None:
+    workbook_path, document_path = sample_snapshot
+    document = load_snapshot(document_path)
+    review = openpyxl.load_workbook(workbook_path)["Review"]
+    assert len(document["review"]) == 12
+    for table in document["review"]:
+        columns, rows = _table_from_sheet(review, table["title"])
+        assert columns == table["columns"], table["key"]
+        assert rows == table["rows"], table["key"]
+    header = {row[0]: row[1] for row in review.iter_rows(min_row=2, max_row=10, values_only=True)}
+    assert header["Register file"] == "sample_register.xlsx"
+    assert header["SHA-256"] == document["register"]["sha256"]
+    assert header["Previous review"].date().isoformat() == LAST_REVIEW
+
+
+def test_the_register_sheet_is_frozen_with_computed_columns(sample_snapshot: tuple[Path, Path]) -> None:
+    workbook_path, document_path = sample_snapshot
+    document = load_snapshot(document_path)
+    sheet = openpyxl.load_workbook(workbook_path)["Register"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == document["columns"] and rows[0][-1] == "Days overdue"
+    assert [[_iso(value) for value in row] for row in rows[1:]] == [list(item["values"].values())
+                                                                   for item in document["items"]]
+    by_id = {item["values"]["ID"]: item["values"] for item in document["items"]}
+    assert by_id["IMP-0039"]["Priority total"] == 12 and by_id["IMP-0039"]["Priority rank"] == 1
+    assert by_id["IMP-0057"]["Days overdue"] == (AS_OF - dt.date(2025, 12, 1)).days
+    assert by_id["IMP-0001"]["Priority rank"] is None  # completed: no rank
+
+
+def test_the_workbook_is_values_only_with_native_charts_on_the_review_data(
+        sample_snapshot: tuple[Path, Path]) -> None:
+    workbook_path, _ = sample_snapshot
+    with zipfile.ZipFile(workbook_path) as package:
+        names = package.namelist()
+        sheets = [package.read(name).decode() for name in names if name.startswith("xl/worksheets/sheet")]
+        charts = [package.read(name).decode() for name in sorted(names) if re.fullmatch(r"xl/charts/chart\d+\.xml",
+                                                                                        name)]
+    assert not any("<f>" in sheet or "<f " in sheet for sheet in sheets)
+    assert not any("vbaProject" in name or "externalLink" in name for name in names)
+    assert len(charts) == 4
+    for chart in charts:
+        references = re.findall(r"<(?:c:)?f>([^<]+)</(?:c:)?f>", chart)
+        assert references and all(reference.startswith("'Review'!") for reference in references), references
+
+
+def test_text_that_looks_like_a_formula_stays_text(schema, tmp_path: Path) -> None:
+    register = _register(schema, [_item(1, dt.date(2026, 3, 1), description="=HYPERLINK(\"http://x\",\"y\")")])
+    snapshot = take_snapshot(register, schema, as_of=dt.datetime(2026, 11, 25), previous_review=None,
+                             register_sha256="0" * 64)
+    from xl_addin.snapshot_book import build_snapshot_workbook
+
+    path = tmp_path / "snap.xlsx"
+    build_snapshot_workbook(snapshot).save(path)
+    with zipfile.ZipFile(path) as package:
+        assert not any(b"<f>" in package.read(name) for name in package.namelist() if "worksheets" in name)
+    assert openpyxl.load_workbook(path)["Register"]["F2"].value == "=HYPERLINK(\"http://x\",\"y\")"
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_renders_the_snapshot_to_pdf(sample_snapshot: tuple[Path, Path], libreoffice) -> None:
+    workbook_path, _ = sample_snapshot
+    pdf = libreoffice.convert(workbook_path, "pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for words in ("Management review snapshot", "Items by status", "Overdue items by owner",
+                  "Closures per month", "Entries raised per month", "IMP-0039"):
+        assert words in text, words
+
+
+def _item(number: int, raised: dt.date, *, status: str = "Planned", description: str = "Tidy up") -> RegisterRow:
+    values = {"ID": f"IMP-{number:04d}", "Date raised": raised, "Source": "Internal audit", "Type": "Improvement",
+              "Area": "Governance", "Description": description, "Customer impact": 2, "Risk reduction": 2,
+              "Efficiency gain": 2, "Compliance": 2, "Owner": "Ana Costa", "Status": status}
+    return RegisterRow(number + 1, values)
+
+
+def _register(schema, rows: list[RegisterRow]) -> Register:
+    layout = HeaderLayout({column.name: index for index, column in enumerate(schema.columns, start=1)})
+    return Register.from_rows("r.xlsx", "Register", 1, layout, rows)
+
+
+def test_entries_bunched_before_an_audit_are_a_finding_and_an_even_spread_is_not(schema) -> None:
+    as_of = dt.datetime(2026, 11, 25)
+    audit = dt.date(2026, 10, 1)
+    bunched = [_item(n, audit - dt.timedelta(days=n % 10)) for n in range(1, 13)] + \
+              [_item(n, dt.date(2026, 1, 5) + dt.timedelta(days=30 * (n - 13))) for n in range(13, 21)]
+    found = take_snapshot(_register(schema, bunched), schema, as_of=as_of, previous_review=None,
+                          register_sha256="0" * 64)
+    assert [finding.code for finding in found.findings] == ["bunched-entries"]
+    assert found.steady_stream.busiest_entries == 12 and found.steady_stream.entries_in_year == 20
+    assert "2026-09-22 to 2026-10-05" in found.findings[0].message
+
+    even = [_item(n, dt.date(2025, 12, 1) + dt.timedelta(days=15 * n)) for n in range(1, 24)]
+    spread = take_snapshot(_register(schema, even), schema, as_of=as_of, previous_review=None,
+                           register_sha256="0" * 64)
+    assert spread.findings == () and spread.steady_stream.busiest_entries == 1
+
+
+def test_diff_reports_exactly_the_scripted_changes(tmp_path: Path) -> None:
+    register = tmp_path / "sample_register.xlsx"
+    shutil.copyfile(sample_path(), register)
+    assert run("snapshot", str(register), "--as-of", "2026-11-25T09:00")[0] == 0
+    apply_review_changes(register, AS_OF)
+    code, text = run("snapshot", str(register), "--as-of", "2026-12-09T09:00")
+    assert code == 0 and "from sample_register_2026-11-25_090000.json" in text  # found the earlier one itself
+    folder = tmp_path / "snapshots"
+    code, report = run("diff", str(folder / "sample_register_2026-11-25_090000.json"),
+                       str(folder / "sample_register_2026-12-09_090000.json"), "--format", "json")
+    assert code == 0
+    changes = {(change["kind"], change["id"], change["before"], change["after"], change["days"])
+               for change in json.loads(report)["changes"]}
+    assert changes == {
+        ("new", "IMP-0061", None, "Identified - Customers were not told about a planned outage; add customer notice "
+                                  "to the change calendar procedure.", None),
+        ("closed", "IMP-0047", "In progress", "Completed", None),
+        ("status", "IMP-0058", "Planned", "In progress", None),
+        ("target-date", "IMP-0052", "2027-01-01", "2027-01-31", 30),
+        ("target-date", "IMP-0054", "2027-03-06", "2027-02-20", -14),
+        ("owner", "IMP-0050", "Priya Shah", "Mei Tanaka", None),
+        ("priority", "IMP-0060", 10, 11, None),
+    }
+    second = load_snapshot(folder / "sample_register_2026-12-09_090000.json")
+    assert second["previousReview"] == "2026-11-25"
+    assert [row[0] for row in next(t for t in second["review"] if t["key"] == "closed-since")["rows"]] == \
+        ["IMP-0047"]
+
+
+def test_diff_of_a_snapshot_with_itself_is_empty_and_bad_files_are_refused(
+        sample_snapshot: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, document = sample_snapshot
+    code, text = run("diff", str(document), str(document))
+    assert code == 0 and "No changes." in text
+    other = tmp_path / "report.json"
+    other.write_text('{"version": 1, "files": []}', encoding="utf-8")
+    assert run("diff", str(document), str(other))[0] == 2
+    assert "report.json is not an xlreg snapshot" in capsys.readouterr().err
+
+
+def test_a_snapshot_is_never_overwritten(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    register = tmp_path / "sample_register.xlsx"
+    shutil.copyfile(sample_path(), register)
+    assert run("snapshot", str(register), "--as-of", AS_OF_MOMENT, "--out-dir", str(tmp_path / "s"))[0] == 0
+    before = {path.name: path.read_bytes() for path in (tmp_path / "s").iterdir()}
+    assert run("snapshot", str(register), "--as-of", AS_OF_MOMENT, "--out-dir", str(tmp_path / "s"))[0] == 2
+    assert "already exists" in capsys.readouterr().err
+    assert {path.name: path.read_bytes() for path in (tmp_path / "s").iterdir()} == before
