@@ -139,6 +139,16 @@ STALE_TOTAL = _define(
     "stale-total", "Calculated value out of date", E,
     "A calculated column does not match what it is calculated from.",
     "{column} says {value}, but {parts} add up to {expected}.")
+FORMULA_ERROR = _define(
+    "formula-error", "Formula error", E,
+    "The cell shows a formula error (#REF!, #N/A, #DIV/0!...) instead of a value.",
+    "{column} shows the error {value}: the formula in this cell is broken (for example it refers to a deleted "
+    "cell or finds nothing); fix the formula or type the value.")
+CONTROL_CHARACTERS = _define(
+    "control-characters", "Invisible control characters", W,
+    "Text holds control characters, usually pasted from another system; they print as nothing or as boxes.",
+    "{column} contains invisible control characters ({characters}); retype the text or remove them with "
+    "CLEAN().")
 INVALID_CELL = _define(
     "invalid-value", "Invalid value", E,
     "A value the schema rejects for a reason not covered by a more specific finding.",

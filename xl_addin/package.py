@@ -146,3 +146,20 @@ def tables(archive: zipfile.ZipFile) -> list[TablePart]:
                 header_rows=int(table.get("headerRowCount", "1")),
             ))
     return found
+
+
+_ERROR_CELL = b' t="e"'
+
+
+def has_error_cells(archive: zipfile.ZipFile) -> bool:
+    """Whether any worksheet holds a formula error (#REF!, #N/A...): a byte search, no XML parsing."""
+    for part in sheet_parts(archive).values():
+        if part not in archive.namelist():
+            continue
+        with archive.open(part) as stream:
+            tail = b""
+            while chunk := stream.read(1 << 20):
+                if _ERROR_CELL in tail + chunk[:len(_ERROR_CELL)] or _ERROR_CELL in chunk:
+                    return True
+                tail = chunk[-len(_ERROR_CELL):]
+    return False

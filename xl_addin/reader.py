@@ -17,8 +17,9 @@ from openpyxl.worksheet._reader import WorkSheetParser
 
 from xl_addin import findings as F
 from xl_addin.findings import Finding
-from xl_addin.package import NotAWorkbook, TablePart, sniff, tables
-from xl_addin.register import HeaderLayout, Register, build_register, is_header_match, match_header
+from xl_addin.guard import DEFAULT_LIMITS, Limits, check_package
+from xl_addin.package import NotAWorkbook, TablePart, has_error_cells, sniff, tables
+from xl_addin.register import CellError, HeaderLayout, Register, build_register, is_header_match, match_header
 from xl_addin.schema import RegisterSchema
 
 HEADER_SEARCH_ROWS = 30
@@ -104,13 +105,16 @@ def _open_grid(path: Path, reader: ReaderName) -> Grid:
 
 
 def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None,
-                  reader: ReaderName = "auto") -> Register | Finding:
+                  reader: ReaderName = "auto", limits: Limits = DEFAULT_LIMITS) -> Register | Finding:
     """The register in a workbook, or the one finding that says why there is none."""
     file = name or str(path)
     try:
         sniff(path)
         with zipfile.ZipFile(path) as archive:
+            check_package(archive, path.name, limits)
             table_parts = tables(archive)
+            if reader == "auto" and has_error_cells(archive):
+                reader = "openpyxl"  # calamine reads #REF! and its kind as empty cells
     except NotAWorkbook as error:
         return unreadable(file, str(error))
     except (zipfile.BadZipFile, KeyError, ParseError, EOFError) as error:
@@ -179,7 +183,8 @@ def present_rows(sheet: ReadOnlyWorksheet, *, min_row: int, max_row: int | None,
             for cell in cells:
                 column = cell["column"]
                 if min_col <= column <= last:
-                    values[column - min_col] = cell["value"]
+                    value = cell["value"]
+                    values[column - min_col] = CellError(value) if cell["data_type"] == "e" else value
             yield number, tuple(values)
 
 

@@ -15,6 +15,16 @@ from xl_addin.schema import RegisterSchema, header_key
 
 
 @dataclass(frozen=True)
+class CellError:
+    """A cell showing a formula error such as #REF!, #N/A or #DIV/0! instead of a value."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
 class RegisterRow:
     """One item: its sheet row and its non-empty values keyed by schema column name."""
 

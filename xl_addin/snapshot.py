@@ -19,7 +19,7 @@ from xl_addin import findings as F
 from xl_addin.findings import Finding
 from xl_addin.overdue import DEFAULT_ESCALATION_DAYS, OverdueItem, by_owner, overdue_items
 from xl_addin.priorities import compute_priorities
-from xl_addin.register import Register
+from xl_addin.register import CellError, Register
 from xl_addin.schema import RegisterSchema
 
 FORMAT = "xlreg-snapshot"
@@ -123,7 +123,8 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
     for row in register.rows:
         item: dict[str, Any] = {"row": row.number}
         for column in schema.columns:
-            item[column.name] = row.values.get(column.name)
+            value = row.values.get(column.name)
+            item[column.name] = value.code if isinstance(value, CellError) else value  # '#REF!' as text
         if total_column:
             item[total_column] = priorities[row.number].total
         if rank_column:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -14,7 +15,7 @@ from xl_addin import findings as F
 from xl_addin.fastcheck import doubtful_rows
 from xl_addin.findings import Finding, FindingType
 from xl_addin.keywords import RegisterContext, register_validator
-from xl_addin.register import Register, RegisterRow
+from xl_addin.register import CellError, Register, RegisterRow
 from xl_addin.schema import RegisterSchema
 
 _TYPE_WORDS = {
@@ -77,13 +78,19 @@ def check_register(register: Register, schema: RegisterSchema, *, today: dt.date
     context = RegisterContext(today=today, occurrences=occurrences(register, schema))
     validator = register_validator(schema.document, context)
     doubtful = doubtful_rows(schema.document, context, register) if quick else None
-    indexes = sorted(doubtful) if doubtful is not None else range(len(register))
+    odd_cells = cell_findings(register)
+    indexes = sorted({*doubtful, *odd_cells}) if doubtful is not None else range(len(register))
     for index in indexes:
         row = register.row(index)
+        odd = odd_cells.get(index, {})
+        found += odd.values()
+        # A formula error is the one thing to fix in its cell; the schema sees the cell as empty.
+        broken = {column for column, finding in odd.items() if finding.code == F.FORMULA_ERROR.code}
+        values = {column: value for column, value in row.values.items() if column not in broken}
         row_findings: dict[tuple[str, str], Finding] = {}
-        for error in validator.iter_errors(dict(row.values)):
+        for error in validator.iter_errors(values):
             finding = row_finding(error, row, register, schema, context)
-            if finding.column not in absent:
+            if finding.column not in absent and finding.column not in broken:
                 row_findings.setdefault((finding.column, finding.code), finding)
         # A cell that must be empty has one thing to fix; what else is wrong with its value is noise.
         emptied = {column for column, code in row_findings if code == F.MUST_BE_EMPTY.code}
@@ -92,6 +99,35 @@ def check_register(register: Register, schema: RegisterSchema, *, today: dt.date
     if not len(register):
         found.append(_finding(F.EMPTY_REGISTER, register, 0, 0))
     return sorted(found)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def cell_findings(register: Register) -> dict[int, dict[str, Finding]]:
+    """Problems a cell has whatever the schema says: formula errors, control characters in text.
+
+    Item index -> column -> finding; a column-wise scan, as these are rare.
+    """
+    found: dict[int, dict[str, Finding]] = defaultdict(dict)
+    for column, values in register.cells.items():
+        number = register.columns[column]
+        for index, value in enumerate(values):
+            if type(value) is str:
+                if _CONTROL.search(value) is None:
+                    continue
+                shown = ", ".join(sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(value)}))
+                finding_type, fields = F.CONTROL_CHARACTERS, {"characters": shown}
+            elif isinstance(value, CellError):
+                finding_type, fields = F.FORMULA_ERROR, {"value": value.code}
+            else:
+                continue
+            row = register.row_numbers[index]
+            found[index][column] = Finding(
+                register.file, register.sheet, row, number, finding_type.code, finding_type.severity,
+                column=column, value=value if type(value) is str else value.code,
+                message=finding_type.message(column=column, **fields))
+    return found
 
 
 def occurrences(register: Register, schema: RegisterSchema) -> dict[str, dict[Any, tuple[int, ...]]]:
