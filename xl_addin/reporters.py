@@ -85,6 +85,7 @@ def json_report(results: Sequence[FileResult]) -> str:
             {
                 "file": result.file,
                 "sheet": result.sheet or None,
+                "header_row": result.header_row or None,
                 "rows_checked": result.rows_checked,
                 "partial": result.partial,
                 "counts": {str(severity): result.count(severity) for severity in reversed(Severity)},

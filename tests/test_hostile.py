@@ -1,0 +1,91 @@
+"""Hostile, broken and odd workbooks: each gives its documented finding or message, as a whole process, within
+5 s and 500 MB, and no command that refuses to write changes a byte of any file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.build_corpus import CASES, Case, build, run_xlreg, validate
+
+SECONDS, PEAK_MB = 5.0, 500.0
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    build(folder)
+    return folder
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {str(path.relative_to(folder)): _digest(path) for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_each_case_gives_its_documented_outcome_in_bounded_time_and_memory(case: Case, corpus: Path) -> None:
+    path = corpus / case.file_name
+    before = _digest(path)
+    run = validate(path)
+    assert run.seconds <= SECONDS and run.peak_mb <= PEAK_MB, (run.seconds, run.peak_mb)
+    assert "Traceback" not in run.err
+    assert run.code == case.exit_code, run.out + run.err
+    (result,) = json.loads(run.out)["files"]
+    found = [(finding["code"], f"{finding['sheet']}!{finding['cell']}") for finding in result["findings"]]
+    for expected in case.codes:
+        code, _, cell = expected.partition("@")
+        assert any(c == code and (not cell or place == cell) for c, place in found), (expected, found)
+    assert {code for code, _ in found} == {expected.partition("@")[0] for expected in case.codes}
+    words = " ".join(finding["message"] for finding in result["findings"])
+    words += f" {result['rows_checked']} rows {result['rows_checked']} items sheet {result['sheet']}"
+    words += f" header in row {result['header_row']}"
+    assert case.message in words, words
+    assert _digest(path) == before
+
+
+def test_the_zip_bomb_is_refused_from_its_directory_alone(corpus: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(corpus / "zip-bomb.xlsx") as archive:
+        sheet = archive.getinfo("xl/worksheets/sheet1.xml")
+    assert sheet.file_size > 90 * 2**20 and sheet.file_size / sheet.compress_size > 500  # it is a real bomb
+    run = validate(corpus / "zip-bomb.xlsx")
+    assert run.peak_mb < 150, run.peak_mb  # the 96 MB sheet was never expanded
+    assert "zip bomb" in run.out
+
+
+@pytest.mark.parametrize("case", [case for case in CASES if not case.writable], ids=lambda case: case.name)
+def test_writing_commands_refuse_unreadable_files_without_touching_anything(case: Case, corpus: Path,
+                                                                            tmp_path: Path) -> None:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    path = folder / case.file_name
+    shutil.copyfile(corpus / case.file_name, path)
+    before = _snapshot(folder)
+    for command in (["priorities", "--in-place"], ["overdue", "--in-place"], ["validate", "--mark", "--in-place"],
+                    ["clear", "--in-place"]):
+        run = run_xlreg(command[0], str(path), *command[1:])
+        assert run.code == 2, (command, run.out, run.err)
+        assert run.err.startswith("xlreg: ") and "Traceback" not in run.err
+        assert _snapshot(folder) == before, command  # no backup, no temporary file, no change
+
+
+def test_every_writing_command_refuses_a_workbook_open_in_excel(corpus: Path, tmp_path: Path) -> None:
+    path = tmp_path / "register.xlsx"
+    shutil.copyfile(corpus / "title-block.xlsx", path)
+    (tmp_path / "~$register.xlsx").write_bytes(b"\x0bAna Costa" + bytes(150))  # what Excel leaves beside it
+    before = _snapshot(tmp_path)
+    for command in (["priorities", "--in-place"], ["overdue", "--in-place"], ["validate", "--mark", "--in-place"],
+                    ["clear", "--in-place"], ["priorities", "-o", str(tmp_path / "out.xlsx")]):
+        run = run_xlreg(command[0], str(path), *command[1:])
+        assert run.code == 2, (command, run.out, run.err)
+        assert "open" in run.err and "Excel" in run.err, run.err
+        assert _snapshot(tmp_path) == before, command
