@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from tests.conftest import AS_OF
-from xl_addin.findings import column_letter
-from xl_addin.register import HeaderLayout, Register, RegisterRow
+from xl_addin.findings import FINDING_TYPES, column_letter
+from xl_addin.register import CellError, HeaderLayout, Register, RegisterRow, build_register, match_header
 from xl_addin.resources import default_schema_path
-from xl_addin.schema import load_schema
+from xl_addin.schema import header_key, load_schema
 from xl_addin.validate import check_register
 
 SCHEMA = load_schema(default_schema_path())
@@ -158,3 +159,52 @@ def test_the_default_and_risk_schemas_get_a_quick_path() -> None:
     assert doubtful_rows(risk.document, RegisterContext(AS_OF), register) == set()
     odd = {**SCHEMA.document, "oneOf": [{"required": ["ID"]}]}
     assert doubtful_rows(odd, RegisterContext(AS_OF), register) is None  # beyond it: full validation for all
+
+
+# --- fuzzing: arbitrary values under odd, permuted headers ----------------------------------------------------
+
+FUZZ_EXAMPLES = 2000 if os.environ.get("CI") else 300
+ODD_VALUES = st.one_of(
+    st.none(), st.text(max_size=40), st.integers(-(10**12), 10**12), st.floats(), st.booleans(),
+    st.dates(), st.datetimes(), st.sampled_from([CellError("#REF!"), CellError("#N/A"), CellError("#DIV/0!")]),
+    st.sampled_from(["Planned ", " COMPLETED", "IMP-0001", "=1+1", "\x07bell", "25/11/2026", "2", "", "   "]),
+)
+
+
+@st.composite
+def odd_sheet(draw: st.DrawFn) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
+    """A header row (schema columns permuted, some dropped, some repeated or re-cased, extras added) and up to
+    six rows of arbitrary cells under it."""
+    names = [column.name for column in SCHEMA.columns]
+    headers: list[Any] = [name for name in draw(st.permutations(names))
+                          if name not in draw(st.sets(st.sampled_from(names), max_size=3))]
+    for _ in range(draw(st.integers(0, 2))):
+        headers.insert(draw(st.integers(0, len(headers))),
+                       draw(st.sampled_from([*names, "Notes", "", None, 42])))
+    headers = [draw(st.sampled_from([h, h.upper(), f" {h}  "])) if isinstance(h, str) else h for h in headers]
+    rows = [(number, [draw(ODD_VALUES) for _ in headers]) for number in range(2, 2 + draw(st.integers(0, 6)))]
+    return headers, rows
+
+
+# Found by this test: a register with items but no ID column made the uniqueness count fail.
+NO_ID_COLUMN = ([column.name for column in SCHEMA.columns if column.name != "ID"],
+                [(2, [None] * (len(SCHEMA.columns) - 2) + ["0"])])
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(sheet=NO_ID_COLUMN)
+@given(sheet=odd_sheet())
+def test_the_engine_never_raises_and_every_finding_names_a_real_cell(
+        sheet: tuple[list[Any], list[tuple[int, list[Any]]]]) -> None:
+    headers, rows = sheet
+    layout = match_header(headers, SCHEMA)
+    register = build_register("fuzz.xlsx", "Register", 1, layout, rows, SCHEMA.computed_columns)
+    found = check_register(register, SCHEMA, today=AS_OF)
+    item_rows = set(register.row_numbers)
+    for finding in found:
+        assert finding.row in {0, 1} | item_rows, finding
+        assert 0 <= finding.column_number <= len(headers), finding
+        assert finding.code in FINDING_TYPES and finding.message, finding
+        if finding.row in item_rows and finding.column_number:
+            assert finding.column == str(headers[finding.column_number - 1]).strip() or \
+                header_key(finding.column) == header_key(str(headers[finding.column_number - 1])), finding

@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", metavar="PATH",
                           help=".xlsx/.xlsm workbooks, folders (searched recursively) or globs ('**/*.xlsx')")
     _schema_option(validate)
-    validate.add_argument("--format", choices=["text", "json", "junit", "sarif", "github"],
+    validate.add_argument("--format", choices=["text", "json", "csv", "junit", "sarif", "github"],
                           help="report format (default text; github when GITHUB_ACTIONS is set)")
     validate.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
                           help="the date that counts as today for date checks (default: today)")
@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
                                   description="List overdue items by owner and highlight their rows.")
     overdue.add_argument("file", type=Path, metavar="FILE")
     _schema_option(overdue)
-    overdue.add_argument("--format", choices=["text", "json"], default="text")
+    overdue.add_argument("--format", choices=["text", "json", "csv"], default="text")
     overdue.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the day to measure from (default: today)")
     overdue.add_argument("--escalation-days", type=int, default=DEFAULT_ESCALATION_DAYS, metavar="N",
                          help=f"escalate overdue items with no update for more than N days "
@@ -301,7 +301,7 @@ def run_overdue(args: argparse.Namespace, out: TextIO) -> int:
     as_of = args.as_of or dt.date.today()
     outcome = actions.run_overdue(args.file, schema, as_of=as_of, target=_target(args, args.file),
                                   escalation_days=args.escalation_days)
-    render = summaries.overdue_json if args.format == "json" else summaries.overdue_text
+    render = {"json": summaries.overdue_json, "csv": summaries.overdue_csv}.get(args.format, summaries.overdue_text)
     out.write(render(str(args.file), outcome.items, as_of, args.escalation_days))
     if args.format == "text":
         out.write(_written(outcome.written))

@@ -31,7 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "format": "text",
     "reader": "auto",
 }
-_CHOICES = {"fail-on": ("error", "warning", "never"), "format": ("text", "json", "junit", "sarif", "github"),
+_CHOICES = {"fail-on": ("error", "warning", "never"), "format": ("text", "json", "csv", "junit", "sarif", "github"),
             "reader": ("auto", "calamine", "openpyxl")}
 
 

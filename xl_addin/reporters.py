@@ -9,6 +9,7 @@ from itertools import groupby
 from typing import Any
 
 from xl_addin.ci_reporters import github_report, junit_report, sarif_report
+from xl_addin.csv_export import csv_text
 from xl_addin.findings import FileResult, Finding, Severity
 
 REPORT_VERSION = 1
@@ -98,9 +99,21 @@ def json_report(results: Sequence[FileResult]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+CSV_COLUMNS = ("file", "sheet", "cell", "row", "column", "severity", "code", "value", "message")
+
+
+def csv_report(results: Sequence[FileResult]) -> str:
+    """One line per finding, safe to open in a spreadsheet (see csv_export)."""
+    rows = [(f.file, f.sheet, f.cell, f.row or "", f.column, str(f.severity), f.code,
+             "" if f.value is None else json_value(f.value), f.message)
+            for result in results for f in result.findings]
+    return csv_text(CSV_COLUMNS, rows)
+
+
 REPORTERS: dict[str, Callable[[Sequence[FileResult]], str]] = {
     "text": text_report,
     "json": json_report,
+    "csv": csv_report,
     "junit": junit_report,
     "sarif": sarif_report,
     "github": github_report,

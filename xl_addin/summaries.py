@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from xl_addin.csv_export import csv_text
 from xl_addin.overdue import OverdueItem, by_owner
 from xl_addin.priorities import Priorities
 
@@ -93,3 +94,14 @@ def snapshot_text(outcome: SnapshotOutcome) -> str:
     lines += [f"  Warning: {finding.message}" for finding in snapshot.findings]
     lines += [f"Wrote {outcome.workbook}", f"Wrote {outcome.document}"]
     return "\n".join(lines) + "\n"
+
+
+OVERDUE_CSV_COLUMNS = ("Owner", "ID", "Status", "Target date", "Days overdue", "Last update", "Escalate", "Row")
+
+
+def overdue_csv(file: str, items: Sequence[OverdueItem], as_of: dt.date, escalation_days: int) -> str:
+    """The overdue list by owner as CSV, safe to open in a spreadsheet."""
+    rows = [(owner, item.item_id, item.status, _iso(item.target_date), item.days_overdue, _iso(item.last_update),
+             "yes" if item.escalate else "no", item.row)
+            for owner, group in by_owner(tuple(items)).items() for item in group]
+    return csv_text(OVERDUE_CSV_COLUMNS, rows)

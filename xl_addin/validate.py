@@ -135,7 +135,9 @@ def occurrences(register: Register, schema: RegisterSchema) -> dict[str, dict[An
     plus enough to answer for every value: a missing key means 'once')."""
     result: dict[str, dict[Any, tuple[int, ...]]] = {}
     for column in schema.document.get("uniqueInRegister", []):
-        values = register.cells.get(column, ())
+        if column not in register.cells:
+            continue  # the column is missing; that is a finding of its own
+        values = register.cells[column]
         counts = Counter(_hashable(value) for value in values if value is not None)
         repeated = {value for value, count in counts.items() if count > 1}
         rows_by_value: dict[Any, list[int]] = defaultdict(list)
