@@ -89,3 +89,13 @@ def test_every_writing_command_refuses_a_workbook_open_in_excel(corpus: Path, tm
         assert run.code == 2, (command, run.out, run.err)
         assert "open" in run.err and "Excel" in run.err, run.err
         assert _snapshot(tmp_path) == before, command
+
+
+def test_size_limits_come_from_the_settings_file(corpus: Path, tmp_path: Path) -> None:
+    shutil.copyfile(corpus / "title-block.xlsx", tmp_path / "register.xlsx")
+    (tmp_path / "xlreg.toml").write_text("max-total-mb = 0\n", encoding="utf-8")
+    run = run_xlreg("validate", "register.xlsx", "--format", "json", cwd=tmp_path)
+    assert run.code == 2, run.err
+    (finding,) = json.loads(run.out)["files"][0]["findings"]
+    assert finding["code"] == "unreadable-file" and "beyond the limit of 0 MB" in finding["message"]
+    assert "max-total-mb" in run_xlreg("config", "show", cwd=tmp_path).out

@@ -13,6 +13,7 @@ from pathlib import Path
 from xl_addin import findings as F
 from xl_addin.check import check_file
 from xl_addin.findings import FileResult, Finding
+from xl_addin.guard import DEFAULT_LIMITS, Limits
 from xl_addin.reader import ReaderName
 from xl_addin.safe_write import lock_file
 from xl_addin.schema import RegisterSchema, load_schema
@@ -27,6 +28,7 @@ class BatchOptions:
     max_findings: int | None = None
     reader: ReaderName = "auto"
     table: str | None = None
+    limits: Limits = DEFAULT_LIMITS
 
 
 @lru_cache(maxsize=4)
@@ -39,7 +41,7 @@ def check_one(path: Path, options: BatchOptions) -> FileResult:
     """One file, as a worker runs it."""
     schema = _schema(options.schema_path, options.table)
     result = check_file(path, schema, today=options.today, name=str(path), max_findings=options.max_findings,
-                        reader=options.reader)
+                        reader=options.reader, limits=options.limits)
     lock = lock_file(path)
     if lock is None:
         return result

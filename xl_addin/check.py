@@ -6,15 +6,17 @@ import datetime as dt
 from pathlib import Path
 
 from xl_addin.findings import FileResult, Finding
+from xl_addin.guard import DEFAULT_LIMITS, Limits
 from xl_addin.reader import ReaderName, read_register
 from xl_addin.schema import RegisterSchema
 from xl_addin.validate import check_register
 
 
 def check_file(path: Path, schema: RegisterSchema, *, today: dt.date, name: str | None = None,
-               max_findings: int | None = None, reader: ReaderName = "auto") -> FileResult:
+               max_findings: int | None = None, reader: ReaderName = "auto",
+               limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Every finding for one file; an unreadable file is a result with one finding, never an exception."""
-    register = read_register(path, schema, name=name, reader=reader)
+    register = read_register(path, schema, name=name, reader=reader, limits=limits)
     if isinstance(register, Finding):
         return FileResult(file=register.file, findings=(register,))
     found = check_register(register, schema, today=today)

@@ -217,6 +217,7 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_validate(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.batch import BatchOptions, check_many, default_jobs
+    from xl_addin.guard import MIB, Limits
     from xl_addin.inputs import collect
     from xl_addin.progress import Progress
     from xl_addin.reporters import REPORTERS
@@ -235,8 +236,9 @@ def run_validate(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"No files match {', '.join(inputs.unmatched)}.")
     if not inputs.files:
         raise UsageError(f"No .xlsx or .xlsm workbooks found in {', '.join(args.files)}.")
+    limits = Limits(max_part_bytes=settings["max-part-mb"] * MIB, max_total_bytes=settings["max-total-mb"] * MIB)
     options = BatchOptions(schema_path=schema.path, today=today, max_findings=settings["max-findings"],
-                           reader=settings["reader"], table=settings["table"])
+                           reader=settings["reader"], table=settings["table"], limits=limits)
     with Progress(len(inputs.files)) as progress:
         results = check_many(inputs.files, options, jobs=settings["jobs"] or default_jobs(), progress=progress)
     out.write(REPORTERS[settings["format"]](results))

@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     "jobs": None,
     "format": "text",
     "reader": "auto",
+    # size limits checked before a workbook is parsed (see guard.Limits)
+    "max-part-mb": 1024,
+    "max-total-mb": 2048,
 }
 _CHOICES = {"fail-on": ("error", "warning", "never"), "format": ("text", "json", "csv", "junit", "sarif", "github"),
             "reader": ("auto", "calamine", "openpyxl")}
@@ -68,7 +71,8 @@ def _checked(key: str, value: Any, source: str, folder: Path) -> Any:
         raise ActionFailed(f"Unknown setting '{key}' in {source}; the settings are: {known}.")
     if key in _CHOICES and value not in _CHOICES[key]:
         raise ActionFailed(f"Setting '{key}' in {source} must be one of {', '.join(_CHOICES[key])}; found {value!r}.")
-    if key in ("escalation-days", "max-findings", "jobs") and not (isinstance(value, int) and value >= 0):
+    whole = ("escalation-days", "max-findings", "jobs", "max-part-mb", "max-total-mb")
+    if key in whole and not (isinstance(value, int) and value >= 0):
         raise ActionFailed(f"Setting '{key}' in {source} must be a whole number; found {value!r}.")
     if key == "exclude" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
         raise ActionFailed(f"Setting 'exclude' in {source} must be a list of patterns.")
