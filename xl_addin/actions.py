@@ -114,26 +114,36 @@ def run_snapshot(path: Path, schema: RegisterSchema, *, out_dir: Path | None, as
     The last review is `since` if given, else the date of the `previous` snapshot, else that of the newest
     earlier snapshot of the same register in `out_dir`; with none, every item counts as new.
     """
-    folder = out_dir if out_dir is not None else path.parent / "snapshots"
-    base = folder / snapshot_name(path, as_of)
-    workbook_path, document_path = base.with_suffix(".xlsx"), base.with_suffix(".json")
-    for existing in (workbook_path, document_path):
-        if existing.exists():
-            raise ActionFailed(f"{existing} already exists: a snapshot as of {as_of:%Y-%m-%d %H:%M:%S} was taken "
-                               "already. Nothing was written.")
     try:
         content = path.read_bytes()
     except OSError as error:
         raise ActionFailed(f"Could not read {path}: {error.strerror or error}.") from None
     register = load_register(path, schema)
+    folder = out_dir if out_dir is not None else path.parent / "snapshots"
+    return write_snapshot(register, schema, folder=folder, register_path=path, as_of=as_of, since=since,
+                          previous=previous, register_sha256=hashlib.sha256(content).hexdigest(),
+                          escalation_days=escalation_days)
+
+
+def write_snapshot(register: Register, schema: RegisterSchema, *, folder: Path, register_path: Path,
+                   as_of: dt.datetime, register_sha256: str, since: dt.date | None = None,
+                   previous: Path | None = None, escalation_days: int = DEFAULT_ESCALATION_DAYS) -> SnapshotOutcome:
+    """The snapshot pack of a register already read (from a file, or from Excel by the add-in)."""
+    base = folder / snapshot_name(register_path, as_of)
+    workbook_path, document_path = base.with_suffix(".xlsx"), base.with_suffix(".json")
+    for existing in (workbook_path, document_path):
+        if existing.exists():
+            raise ActionFailed(f"{existing} already exists: a snapshot as of {as_of:%Y-%m-%d %H:%M:%S} was taken "
+                               "already. Nothing was written.")
     earlier: Path | None = None
     if since is None:
-        found = (previous, load_snapshot(previous)) if previous else previous_snapshot(folder, path.name, as_of)
+        found = (previous, load_snapshot(previous)) if previous else \
+            previous_snapshot(folder, register_path.name, as_of)
         if found is not None:
             earlier, document = found
             since = as_of_of(document).date()
     snapshot = take_snapshot(register, schema, as_of=as_of, previous_review=since,
-                             register_sha256=hashlib.sha256(content).hexdigest(), escalation_days=escalation_days)
+                             register_sha256=register_sha256, escalation_days=escalation_days)
     write_new_file(workbook_path, build_snapshot_workbook(snapshot).save)
     text = dumps(snapshot_document(snapshot))
     write_new_file(document_path, lambda temporary: temporary.write_text(text, encoding="utf-8"))

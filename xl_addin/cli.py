@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -131,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("old", type=Path, metavar="OLD.json")
     diff.add_argument("new", type=Path, metavar="NEW.json")
     diff.add_argument("--format", choices=["text", "json"], default="text")
+
+    addin = commands.add_parser("addin", help="build, install or remove the Excel add-in (the Register tab)",
+                                description="The Register tab for Excel on Windows and macOS.")
+    addin.add_argument("action", choices=["build", "install", "remove", "status"])
+    addin.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
+                       help="where build writes xlreg.xlam (default: dist)")
 
     config = commands.add_parser("config", help="show the effective settings and where each comes from",
                                  description="Settings come from [tool.xlreg] in pyproject.toml or from "
@@ -340,6 +347,27 @@ def run_diff(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_CLEAN
 
 
+def run_addin(args: argparse.Namespace, out: TextIO) -> int:
+    from xl_addin.addin import install
+    from xl_addin.addin.build import AddinBuildError, build_addin
+
+    try:
+        if args.action == "build":
+            out.write(f"Built {build_addin(args.out)}\n")
+            return EXIT_CLEAN
+        target = install.current_places()
+        if args.action == "install":
+            with tempfile.TemporaryDirectory() as folder:
+                built = build_addin(Path(folder))
+                lines = install.install(built, target, install.interpreter(sys.platform, Path(sys.executable)))
+        else:
+            lines = install.remove(target) if args.action == "remove" else install.status(target)
+    except AddinBuildError as error:
+        raise UsageError(str(error)) from None
+    out.write("\n".join(lines) + "\n")
+    return EXIT_CLEAN
+
+
 def run_new(args: argparse.Namespace, out: TextIO) -> int:
     path: Path = args.path
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
@@ -426,7 +454,7 @@ def _demo_snapshots(sample: Path, schema: RegisterSchema, out: TextIO) -> None:
 
 COMMANDS = {"validate": run_validate, "priorities": run_priorities, "overdue": run_overdue, "clear": run_clear,
             "snapshot": run_snapshot,
-            "diff": run_diff, "config": run_config, "new": run_new, "demo": run_demo}
+            "diff": run_diff, "addin": run_addin, "config": run_config, "new": run_new, "demo": run_demo}
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
