@@ -5,6 +5,7 @@ holds it, by two independent readers (oletools' olevba, and LibreOffice itself).
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -131,7 +132,10 @@ def test_the_compound_file_is_strictly_valid(addin: Path) -> None:
 def test_libreoffice_lists_the_same_modules_and_source(addin: Path, libreoffice: object) -> None:
     if not UNO_PYTHON.is_file() or subprocess.run([str(UNO_PYTHON), "-c", "import uno"],
                                                   capture_output=True).returncode:
-        pytest.fail("LibreOffice's Python bridge is needed: apt-get install python3-uno")
+        message = "LibreOffice's Python bridge is needed: apt-get install python3-uno"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     script = Path(__file__).with_name("uno_basic.py")
     completed = subprocess.run([str(UNO_PYTHON), str(script), str(addin)], capture_output=True, text=True,
                                timeout=180, check=False)

@@ -23,5 +23,5 @@ def check_file(path: Path, schema: RegisterSchema, *, today: dt.date, name: str 
     partial = max_findings is not None and len(found) > max_findings
     if partial:
         found = found[:max_findings]
-    return FileResult(file=register.file, findings=tuple(found), rows_checked=len(register.rows),
+    return FileResult(file=register.file, findings=tuple(found), rows_checked=len(register),
                       sheet=register.sheet, header_row=register.header_row, partial=partial)

@@ -286,7 +286,7 @@ def _with_rows(result: FileResult, path: Path, schema: RegisterSchema) -> list[F
     from xl_addin.actions import load_register
 
     register = load_register(path, schema)
-    return [replace(result, rows_checked=len(register.rows), sheet=register.sheet,
+    return [replace(result, rows_checked=len(register), sheet=register.sheet,
                     header_row=register.header_row)]
 
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
+from itertools import compress, repeat
+from operator import and_, is_, is_not
 from typing import Any
 
 from xl_addin.keywords import RegisterContext
-from xl_addin.register import Register
+from xl_addin.register import Register, rows_holding
 
 Column = Sequence[Any]
-ColumnFlags = Callable[[Column], set[int]]
+IsBad = Callable[[Any], bool]  # a test of one cell value: True when the value needs the full validation
 
 _ANNOTATIONS = {"description", "title", "examples", "$comment", "default", "x-excel", "deprecated", "readOnly"}
 _ROOT_KEYWORDS = {"$schema", "$id", "title", "description", "$comment", "x-register", "type", "properties",
@@ -27,55 +30,57 @@ _PYTHON_TYPES: dict[str, frozenset[type]] = {
     "boolean": frozenset({bool}),
 }
 _DATE = dt.date
+_NUMBER = (int, float)
 
 
 class _Unsupported(Exception):
     pass
 
 
-def _flag_type(allowed: frozenset[type]) -> ColumnFlags:
+def _not_of_types(allowed: frozenset[type], v: Any) -> bool:
     # type() rather than isinstance: bool is not an integer and a datetime is not a date, as in jsonschema.
-    return lambda col: {i for i, v in enumerate(col) if v is not None and type(v) not in allowed}
+    return type(v) not in allowed
 
 
-def _flag_choices(choices: frozenset[str]) -> ColumnFlags:
-    return lambda col: {i for i, v in enumerate(col) if v is not None and (type(v) is not str or v not in choices)}
+def _not_a_choice(choices: frozenset[str], v: Any) -> bool:
+    return type(v) is not str or v not in choices
 
 
-def _flag_below(bound: float) -> ColumnFlags:
-    return lambda col: {i for i, v in enumerate(col) if (type(v) is int or type(v) is float) and v < bound}
+def _below(bound: float, v: Any) -> bool:
+    return type(v) in _NUMBER and v < bound
 
 
-def _flag_above(bound: float) -> ColumnFlags:
-    return lambda col: {i for i, v in enumerate(col) if (type(v) is int or type(v) is float) and v > bound}
+def _above(bound: float, v: Any) -> bool:
+    return type(v) in _NUMBER and v > bound
 
 
-def _flag_pattern(pattern: re.Pattern[str]) -> ColumnFlags:
-    return lambda col: {i for i, v in enumerate(col) if type(v) is str and pattern.search(v) is None}
+def _unmatched(pattern: re.Pattern[str], v: Any) -> bool:
+    return type(v) is str and pattern.search(v) is None
 
 
-def _flag_shorter(length: int) -> ColumnFlags:
-    return lambda col: {i for i, v in enumerate(col) if type(v) is str and len(v) < length}
+def _shorter(length: int, v: Any) -> bool:
+    return type(v) is str and len(v) < length
 
 
-def _flag_longer(length: int) -> ColumnFlags:
-    return lambda col: {i for i, v in enumerate(col) if type(v) is str and len(v) > length}
+def _longer(length: int, v: Any) -> bool:
+    return type(v) is str and len(v) > length
 
 
-def _flag_not_date(col: Column) -> set[int]:
-    return {i for i, v in enumerate(col) if v is not None and type(v) is not _DATE}
+def _not_a_date(v: Any) -> bool:
+    return type(v) is not _DATE
 
 
-def _flag_present(col: Column) -> set[int]:
-    return {i for i, v in enumerate(col) if v is not None}
+def _after(day: dt.date, v: Any) -> bool:
+    return type(v) is _DATE and v > day
 
 
-def _flag_missing(col: Column) -> set[int]:
-    return {i for i, v in enumerate(col) if v is None}
+def _anything(v: Any) -> bool:
+    return True
 
 
-def _column_flags(spec: Mapping[str, Any]) -> list[ColumnFlags]:
-    flags: list[ColumnFlags] = []
+def _value_tests(spec: Mapping[str, Any]) -> list[IsBad]:
+    """Tests of single values for one column's schema; empty cells (None) never reach them."""
+    tests: list[IsBad] = []
     for keyword, argument in spec.items():
         if keyword in _ANNOTATIONS:
             continue
@@ -83,29 +88,42 @@ def _column_flags(spec: Mapping[str, Any]) -> list[ColumnFlags]:
             names = [argument] if isinstance(argument, str) else list(argument)
             if any(name not in _PYTHON_TYPES for name in names):
                 raise _Unsupported(keyword)
-            flags.append(_flag_type(frozenset().union(*(_PYTHON_TYPES[name] for name in names))))
+            allowed = frozenset().union(*(_PYTHON_TYPES[name] for name in names))
+            tests.append(partial(_not_of_types, allowed))
         elif keyword in ("enum", "const"):
-            choices = argument if keyword == "enum" else [argument]
+            choices = frozenset(argument if keyword == "enum" else [argument])
             if not all(isinstance(choice, str) for choice in choices):
                 raise _Unsupported(keyword)
-            flags.append(_flag_choices(frozenset(choices)))
+            tests.append(partial(_not_a_choice, choices))
         elif keyword == "minimum":
-            flags.append(_flag_below(argument))
+            tests.append(partial(_below, argument))
         elif keyword == "maximum":
-            flags.append(_flag_above(argument))
+            tests.append(partial(_above, argument))
         elif keyword == "pattern":
-            flags.append(_flag_pattern(re.compile(argument)))
+            pattern = re.compile(argument)
+            tests.append(partial(_unmatched, pattern))
         elif keyword == "minLength":
-            flags.append(_flag_shorter(argument))
+            tests.append(partial(_shorter, argument))
         elif keyword == "maxLength":
-            flags.append(_flag_longer(argument))
+            tests.append(partial(_longer, argument))
         elif keyword == "format" and argument == "date":
-            flags.append(_flag_not_date)
+            tests.append(_not_a_date)
         elif keyword == "not" and argument == {}:
-            flags.append(_flag_present)
+            tests.append(_anything)
         else:
             raise _Unsupported(keyword)
-    return flags
+    return tests
+
+
+def _bad_values(column: Column, tests: Sequence[IsBad]) -> Iterator[int]:
+    distinct = set(column)
+    distinct.discard(None)
+    bad = {v for v in distinct if any(test(v) for test in tests)}
+    if any(type(v) is bool for v in distinct) or any(type(v) is bool for v in bad):
+        # True == 1 and False == 0: membership cannot tell them apart, so compare by type and value
+        bad_pairs = {(type(v), v) for v in bad}
+        return (i for i, v in enumerate(column) if v is not None and (type(v), v) in bad_pairs)
+    return rows_holding(column, bad)
 
 
 def _condition(rule: Mapping[str, Any]) -> tuple[str, frozenset[str]]:
@@ -139,7 +157,7 @@ def _doubtful(document: Mapping[str, Any], context: RegisterContext, register: R
         raise _Unsupported("root")
     cells = register.cells
     properties = document.get("properties", {})
-    plans = [(name, _column_flags(spec)) for name, spec in properties.items()]
+    plans = [(name, _value_tests(spec)) for name, spec in properties.items()]
     rules = []
     for rule in document.get("allOf", ()):
         then = rule.get("then", {})
@@ -150,29 +168,27 @@ def _doubtful(document: Mapping[str, Any], context: RegisterContext, register: R
         rules.append((*_condition(rule), then.get("required", ()), tuple(emptied)))
 
     flagged: set[int] = set()
-    for name, flags in plans:
-        if name in cells:
-            for flag in flags:
-                flagged |= flag(cells[name])
+    positions = range(len(register))
+    for name, tests in plans:
+        if name in cells and tests:
+            flagged.update(_bad_values(cells[name], tests))
     for name in document.get("required", ()):
         if name in cells:
-            flagged |= _flag_missing(cells[name])
+            flagged.update(compress(positions, map(is_, cells[name], repeat(None))))
     for column, values, needed, emptied_names in rules:
         if column not in cells:
             continue
-        applies = [i for i, v in enumerate(cells[column]) if v in values]
+        applies = list(map(values.__contains__, cells[column]))
         for name in needed:
             if name in cells:
-                col = cells[name]
-                flagged.update(i for i in applies if col[i] is None)
+                flagged.update(compress(positions, map(and_, applies, map(is_, cells[name], repeat(None)))))
         for name in emptied_names:
             if name in cells:
-                col = cells[name]
-                flagged.update(i for i in applies if col[i] is not None)
+                flagged.update(compress(positions, map(and_, applies, map(is_not, cells[name], repeat(None)))))
     for name in document.get("uniqueInRegister", ()):
         repeated = context.occurrences.get(name, {})
         if name in cells and repeated:
-            flagged.update(i for i, v in enumerate(cells[name]) if v is not None and v in repeated)
+            flagged.update(_bad_values(cells[name], [repeated.__contains__]))
     for later, earlier in document.get("notBefore", {}).items():
         if later in cells and earlier in cells:
             flagged.update(i for i, (a, b) in enumerate(zip(cells[later], cells[earlier], strict=True))
@@ -180,7 +196,7 @@ def _doubtful(document: Mapping[str, Any], context: RegisterContext, register: R
     today = context.today
     for name in document.get("notInFuture", ()):
         if name in cells:
-            flagged.update(i for i, v in enumerate(cells[name]) if type(v) is _DATE and v > today)
+            flagged.update(_bad_values(cells[name], [partial(_after, today)]))
     for total, parts in document.get("sumOf", {}).items():
         if total in cells:
             columns = [cells[part] if part in cells else [None] * len(register) for part in parts]

@@ -6,9 +6,11 @@ Readers (openpyxl today, others later) build a `Register`; the engine only ever 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import compress, repeat
+from operator import is_not
 from typing import Any
 
 from xl_addin.schema import RegisterSchema, header_key
@@ -123,11 +125,27 @@ def normalise(value: Any) -> Any:
     return value
 
 
-def normalise_column(values: Iterable[Any]) -> list[Any]:
-    """`normalise` over a column; the common kinds are handled inline, as this runs for every cell."""
-    return [(v.strip() or None) if type(v) is str
-            else v if v is None or type(v) is int or type(v) is dt.date
-            else normalise(v) for v in values]
+def normalise_column(values: Sequence[Any]) -> list[Any]:
+    """`normalise` over a column. Where values repeat (choices, ratings, dates) it is paid once per distinct
+    value and mapped back in C; free text, or a column holding booleans (True == 1 and False == 0 as dict
+    keys), goes cell by cell with the common kinds inline."""
+    distinct = set(values)
+    if len(distinct) * 4 > len(values) or bool in set(map(type, distinct)):
+        return [v if v is None or (kind := type(v)) is int or kind is dt.date
+                else (v.strip() or None) if kind is str
+                else int(v) if kind is float and v.is_integer()
+                else normalise(v) for v in values]
+    normalised = {value: normalise(value) for value in distinct}
+    return list(map(normalised.__getitem__, values))
+
+
+def rows_holding(column: Sequence[Any], values: Iterable[Any]) -> Iterator[int]:
+    """Indexes of the cells holding any of `values`, found in C (compress over a membership map).
+    `values` must not mix True/1 or False/0, which compare equal; callers test bool cells apart."""
+    wanted = set(values)
+    if not wanted:
+        return iter(())
+    return compress(range(len(column)), map(wanted.__contains__, column))
 
 
 def build_register(file: str, sheet: str, header_row: int, layout: HeaderLayout,
@@ -142,17 +160,21 @@ def build_register(file: str, sheet: str, header_row: int, layout: HeaderLayout,
     for number, cells in data:
         numbers.append(number)
         raw.append(cells)
-    width = max((len(cells) for cells in raw), default=0)
-    transposed = list(zip(*(list(cells) + [None] * (width - len(cells)) for cells in raw), strict=True)) if raw else []
+    width = max(map(len, raw), default=0)
+    if any(len(cells) != width for cells in raw):
+        raw = [list(cells) + [None] * (width - len(cells)) for cells in raw]
+    transposed = list(zip(*raw, strict=True)) if raw else []
     cells_by_name: dict[str, list[Any]] = {}
     for name, column in layout.columns.items():
         offset = column - first_column
         values = transposed[offset] if 0 <= offset < len(transposed) else [None] * len(raw)
         cells_by_name[name] = normalise_column(values)
+    # rows with a value outside the calculated columns; C-level iteration, as this visits every cell
     filled: set[int] = set()
+    positions = range(len(numbers))
     for name, values in cells_by_name.items():
-        if name not in computed:
-            filled.update(index for index, value in enumerate(values) if value is not None)
+        if name not in computed and len(filled) < len(numbers):
+            filled.update(compress(positions, map(is_not, values, repeat(None))))
     if len(filled) != len(numbers):
         keep = sorted(filled)
         numbers = [numbers[index] for index in keep]

@@ -15,7 +15,7 @@ from xl_addin import findings as F
 from xl_addin.fastcheck import doubtful_rows
 from xl_addin.findings import Finding, FindingType
 from xl_addin.keywords import RegisterContext, register_validator
-from xl_addin.register import CellError, Register, RegisterRow
+from xl_addin.register import CellError, Register, RegisterRow, rows_holding
 from xl_addin.schema import RegisterSchema
 
 _TYPE_WORDS = {
@@ -111,17 +111,16 @@ def cell_findings(register: Register) -> dict[int, dict[str, Finding]]:
     """
     found: dict[int, dict[str, Finding]] = defaultdict(dict)
     for column, values in register.cells.items():
+        # tested once per distinct value: almost every column has neither
+        odd = {v for v in set(values) if type(v) is CellError or (type(v) is str and _CONTROL.search(v))}
         number = register.columns[column]
-        for index, value in enumerate(values):
+        for index in rows_holding(values, odd):
+            value = values[index]
             if type(value) is str:
-                if _CONTROL.search(value) is None:
-                    continue
                 shown = ", ".join(sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(value)}))
                 finding_type, fields = F.CONTROL_CHARACTERS, {"characters": shown}
-            elif isinstance(value, CellError):
-                finding_type, fields = F.FORMULA_ERROR, {"value": value.code}
             else:
-                continue
+                finding_type, fields = F.FORMULA_ERROR, {"value": value.code}
             row = register.row_numbers[index]
             found[index][column] = Finding(
                 register.file, register.sheet, row, number, finding_type.code, finding_type.severity,
