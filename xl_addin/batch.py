@@ -64,11 +64,22 @@ def check_many(paths: Sequence[Path], options: BatchOptions, *, jobs: int = 1,
             if progress:
                 progress(done, len(paths))
         return results
+    # Files go to the workers in batches: one task per small file would spend as long on the hand-over
+    # between processes as on the checking.
+    size = max(1, min(8, len(paths) // (jobs * 8)))
+    batches = [list(range(start, min(start + size, len(paths)))) for start in range(0, len(paths), size)]
     ordered: list[FileResult | None] = [None] * len(paths)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        futures = {pool.submit(check_one, path, options): index for index, path in enumerate(paths)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            ordered[futures[future]] = future.result()
+    done = 0
+    with ProcessPoolExecutor(max_workers=min(jobs, len(batches))) as pool:
+        futures = {pool.submit(check_batch, [paths[i] for i in batch], options): batch for batch in batches}
+        for future in as_completed(futures):
+            for index, result in zip(futures[future], future.result(), strict=True):
+                ordered[index] = result
+            done += len(futures[future])
             if progress:
                 progress(done, len(paths))
     return [result for result in ordered if result is not None]
+
+
+def check_batch(paths: Sequence[Path], options: BatchOptions) -> list[FileResult]:
+    return [check_one(path, options) for path in paths]

@@ -127,14 +127,14 @@ def _typed_relationships(archive: zipfile.ZipFile, part: str, suffix: str) -> li
     return targets
 
 
-def tables(archive: zipfile.ZipFile) -> list[TablePart]:
+def tables(archive: zipfile.ZipFile, sheets: dict[str, str] | None = None) -> list[TablePart]:
     """Every table in the workbook, with the sheet it stands on.
 
     Tables are found through each sheet's relationships, so the (possibly huge) sheet XML is never parsed.
     """
     found = []
     names = set(archive.namelist())
-    for sheet, part in sheet_parts(archive).items():
+    for sheet, part in (sheets if sheets is not None else sheet_parts(archive)).items():
         for target in _typed_relationships(archive, part, _TABLE_RELATIONSHIP):
             if target not in names:
                 continue
@@ -151,9 +151,9 @@ def tables(archive: zipfile.ZipFile) -> list[TablePart]:
 _ERROR_CELL = b' t="e"'
 
 
-def has_error_cells(archive: zipfile.ZipFile) -> bool:
+def has_error_cells(archive: zipfile.ZipFile, sheets: dict[str, str] | None = None) -> bool:
     """Whether any worksheet holds a formula error (#REF!, #N/A...): a byte search, no XML parsing."""
-    for part in sheet_parts(archive).values():
+    for part in (sheets if sheets is not None else sheet_parts(archive)).values():
         if part not in archive.namelist():
             continue
         with archive.open(part) as stream:

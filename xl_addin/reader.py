@@ -18,7 +18,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from xl_addin import findings as F
 from xl_addin.findings import Finding
 from xl_addin.guard import DEFAULT_LIMITS, Limits, check_package
-from xl_addin.package import NotAWorkbook, TablePart, has_error_cells, sniff, tables
+from xl_addin.package import NotAWorkbook, TablePart, has_error_cells, sheet_parts, sniff, tables
 from xl_addin.register import CellError, HeaderLayout, Register, build_register, is_header_match, match_header
 from xl_addin.schema import RegisterSchema
 
@@ -112,8 +112,9 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
         sniff(path)
         with zipfile.ZipFile(path) as archive:
             check_package(archive, path.name, limits)
-            table_parts = tables(archive)
-            if reader == "auto" and has_error_cells(archive):
+            sheets = sheet_parts(archive)
+            table_parts = tables(archive, sheets)
+            if reader == "auto" and has_error_cells(archive, sheets):
                 reader = "openpyxl"  # calamine reads #REF! and its kind as empty cells
     except NotAWorkbook as error:
         return unreadable(file, str(error))
