@@ -81,12 +81,12 @@ def build_snapshot_workbook(snapshot: Snapshot) -> Workbook:
     workbook = Workbook(write_only=True)
     register_sheet = workbook.create_sheet("Register")
     review = workbook.create_sheet("Review")
+    for sheet in (register_sheet, review):
+        _print_one_page_wide(sheet)  # before any row: a streamed sheet writes its properties with the first
+    register_sheet.print_title_rows = "1:1"
     _write_register(register_sheet, snapshot)
     anchors = _write_review(review, snapshot)
     _add_charts(review, anchors)
-    for sheet in (register_sheet, review):
-        _print_one_page_wide(sheet)
-    register_sheet.print_title_rows = "1:1"
     return workbook
 
 
