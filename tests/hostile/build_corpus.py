@@ -424,24 +424,27 @@ class Run:
     peak_mb: float
 
 
-def run_xlreg(*arguments: str, cwd: Path | None = None) -> Run:
-    """Run xlreg as its own process and measure it (os.wait4 gives this one child's peak memory)."""
-    import os
-    import subprocess
-    import tempfile
-    import time
+# Runs a command and reports its peak memory. It must be this small fresh interpreter that starts xlreg:
+# a child forked straight from a large test process would count that process's pages as its own.
+_MEASURE = ("import json, os, resource, subprocess, sys, time\n"
+            "started = time.perf_counter()\n"
+            "done = subprocess.run(sys.argv[1:], capture_output=True)\n"
+            "seconds = time.perf_counter() - started\n"
+            "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+            "print(json.dumps({'code': done.returncode, 'seconds': seconds, 'peak_kb': usage.ru_maxrss,\n"
+            "                  'out': done.stdout.decode('utf-8', 'replace'),\n"
+            "                  'err': done.stderr.decode('utf-8', 'replace')}))\n")
 
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "xl_addin.cli", *arguments], stdout=out, stderr=err,
-                                   cwd=cwd)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return Run(process.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                   seconds, usage.ru_maxrss / 1024)
+
+def run_xlreg(*arguments: str, cwd: Path | None = None) -> Run:
+    """Run xlreg as its own process; its wall time and peak resident memory are measured around it."""
+    import json
+    import subprocess
+
+    completed = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "xl_addin.cli", *arguments],
+                               capture_output=True, text=True, cwd=cwd, check=True)
+    report = json.loads(completed.stdout)
+    return Run(report["code"], report["out"], report["err"], report["seconds"], report["peak_kb"] / 1024)
 
 
 def validate(path: Path) -> Run:
