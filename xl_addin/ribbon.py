@@ -113,7 +113,8 @@ def on_action(action_id: str, book: Any = None, *, today: dt.date | None = None,
     if book is None:
         import xlwings as xw
 
-        book = xw.books.active
+        # the caller is the add-in itself; the workbook to act on is the active one of that same Excel
+        book = xw.Book.caller().app.books.active
     app = book.app
     handler = HANDLERS.get(action_id)
     if handler is None:
