@@ -79,12 +79,18 @@ def run_overdue(path: Path, schema: RegisterSchema, *, as_of: dt.date, target: P
     return OverdueOutcome(register, items, as_of, written)
 
 
-def run_mark_findings(path: Path, schema: RegisterSchema, *, today: dt.date,
-                      target: Path) -> tuple[list[Finding], WriteResult]:
+@dataclass(frozen=True)
+class MarkOutcome:
+    register: Register
+    findings: list[Finding]
+    written: WriteResult
+
+
+def run_mark_findings(path: Path, schema: RegisterSchema, *, today: dt.date, target: Path) -> MarkOutcome:
     refuse_if_locked(path)
     register = load_register(path, schema)
     found = check_register(register, schema, today=today)
-    return found, write_marks(path, finding_marks(register, found), target)
+    return MarkOutcome(register, found, write_marks(path, finding_marks(register, found), target))
 
 
 def run_clear(path: Path, schema: RegisterSchema, *, target: Path) -> WriteResult:

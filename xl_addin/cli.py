@@ -95,9 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     _schema_option(overdue)
     overdue.add_argument("--format", choices=["text", "json", "csv"], default="text")
     overdue.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="the day to measure from (default: today)")
-    overdue.add_argument("--escalation-days", type=int, default=DEFAULT_ESCALATION_DAYS, metavar="N",
-                         help=f"escalate overdue items with no update for more than N days "
-                              f"(default {DEFAULT_ESCALATION_DAYS})")
+    _escalation_option(overdue)
     _output_options(overdue)
 
     clear = commands.add_parser("clear", help="remove the highlights and notes xlreg added",
@@ -122,9 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
                              help="date of the last review (default: that of the newest earlier snapshot in DIR)")
     last_review.add_argument("--previous", type=Path, metavar="SNAPSHOT.json",
                              help="take the last review's date from this snapshot")
-    snapshot.add_argument("--escalation-days", type=int, default=DEFAULT_ESCALATION_DAYS, metavar="N",
-                          help=f"escalate overdue items with no update for more than N days "
-                               f"(default {DEFAULT_ESCALATION_DAYS})")
+    _escalation_option(snapshot)
 
     diff = commands.add_parser("diff", help="what changed between two review snapshots",
                                description="Compare two snapshot .json files: new, closed and removed items, "
@@ -155,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Copy the sample register into a folder and check it.")
     demo.add_argument("--dir", type=Path, default=Path("xlreg-demo"), help="working folder (default: xlreg-demo)")
     return parser
+
+
+def _escalation_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--escalation-days", type=int, default=DEFAULT_ESCALATION_DAYS, metavar="N",
+                        help=f"escalate overdue items with no update for more than N days "
+                             f"(default {DEFAULT_ESCALATION_DAYS})")
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
@@ -270,24 +272,16 @@ def _validate_and_mark(args: argparse.Namespace, schema: RegisterSchema, today: 
     target = _target(args, path)
     if target is None:
         raise UsageError("--mark needs -o OUT (a new workbook) or --in-place (update FILE).")
-    found, written = run_mark_findings(path, schema, today=today, target=target)
-    result = FileResult(file=str(path), findings=tuple(found), sheet=found[0].sheet if found else "")
-    out.write(REPORTERS[args.format](_with_rows(result, path, schema)))
+    outcome = run_mark_findings(path, schema, today=today, target=target)
+    found, register = outcome.findings, outcome.register
+    result = FileResult(file=str(path), findings=tuple(found), rows_checked=len(register), sheet=register.sheet,
+                        header_row=register.header_row)
+    out.write(REPORTERS[args.format]([result]))
     if args.format == "text":
         marked = len({f.cell for f in found if f.cell})
         out.write(f"Marked {marked} cell(s) and listed {len(found)} finding(s) on the Findings sheet.\n")
-        out.write(_written(written))
+        out.write(_written(outcome.written))
     return exit_code([result], FAIL_LEVELS[args.fail_on])
-
-
-def _with_rows(result: FileResult, path: Path, schema: RegisterSchema) -> list[FileResult]:
-    from dataclasses import replace
-
-    from xl_addin.actions import load_register
-
-    register = load_register(path, schema)
-    return [replace(result, rows_checked=len(register), sheet=register.sheet,
-                    header_row=register.header_row)]
 
 
 def run_priorities(args: argparse.Namespace, out: TextIO) -> int:

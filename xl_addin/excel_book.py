@@ -200,11 +200,14 @@ class ExcelBook:
             sheet.delete()
             return
         block = sheet[entry.ref]
-        if block.color == _rgb(entry.colour):
+        colour, ours = block.color, _rgb(entry.colour)  # one read each: every read is a round trip to Excel
+        if colour == ours:
             block.color = None
-        elif block.color is not None:  # mixed: only cells still in the tool's colour
+        elif colour is not None:  # mixed: only cells still in the tool's colour
             for cell in block:
-                if cell.color == _rgb(entry.colour):
+                if cell.color == ours:
                     cell.color = None
-        if entry.kind.endswith("-note") and block.note is not None:
-            block.note.delete()
+        if entry.kind.endswith("-note"):
+            note = block.note
+            if note is not None:
+                note.delete()

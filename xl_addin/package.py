@@ -34,20 +34,25 @@ def _parse(archive: zipfile.ZipFile, name: str) -> Element:
     return ElementTree.fromstring(archive.read(name))
 
 
-def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
-    """Relationship id -> target part name, for one part's internal relationships."""
+def _internal_relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
+    """(id, type, target part name) for each of one part's internal relationships."""
     folder, base = posixpath.split(part)
     rels_name = posixpath.join(folder, "_rels", base + ".rels")
     if rels_name not in archive.namelist():
-        return {}
-    targets = {}
+        return []
+    found = []
     for rel in _parse(archive, rels_name).iter(f"{_PKG_REL}Relationship"):
         if rel.get("TargetMode") == "External":
             continue
         target = rel.get("Target", "")
-        targets[rel.get("Id", "")] = (target.lstrip("/") if target.startswith("/")
-                                      else posixpath.normpath(posixpath.join(folder, target)))
-    return targets
+        name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        found.append((rel.get("Id", ""), rel.get("Type", ""), name))
+    return found
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """Relationship id -> target part name, for one part's internal relationships."""
+    return {rel_id: target for rel_id, _, target in _internal_relationships(archive, part)}
 
 
 def sniff(path: Path) -> None:
@@ -113,18 +118,7 @@ _TABLE_RELATIONSHIP = "/relationships/table"
 
 def _typed_relationships(archive: zipfile.ZipFile, part: str, suffix: str) -> list[str]:
     """Targets of one part's internal relationships whose type ends with `suffix`."""
-    folder, base = posixpath.split(part)
-    rels_name = posixpath.join(folder, "_rels", base + ".rels")
-    if rels_name not in archive.namelist():
-        return []
-    targets = []
-    for rel in _parse(archive, rels_name).iter(f"{_PKG_REL}Relationship"):
-        if rel.get("TargetMode") == "External" or not rel.get("Type", "").endswith(suffix):
-            continue
-        target = rel.get("Target", "")
-        targets.append(target.lstrip("/") if target.startswith("/")
-                       else posixpath.normpath(posixpath.join(folder, target)))
-    return targets
+    return [target for _, kind, target in _internal_relationships(archive, part) if kind.endswith(suffix)]
 
 
 def tables(archive: zipfile.ZipFile, sheets: dict[str, str] | None = None) -> list[TablePart]:

@@ -138,9 +138,10 @@ def _write_review(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> dict[str, tu
     _widths(sheet, (30, 18, 16, 14, 14, 14, 40))
     cells = _Cells(sheet)
     cells.row([f"Management review snapshot: {snapshot.schema_title}"], font=Font(bold=True, size=14))
-    for label, value in _header_lines(snapshot):
+    header_lines = _header_lines(snapshot)
+    for label, value in header_lines:
         sheet.append([cells.value(label, font=BOLD), cells.value(value)])
-    row = 1 + len(_header_lines(snapshot))
+    row = 1 + len(header_lines)
     anchors: dict[str, tuple[int, int]] = {}
     for table in snapshot.tables:
         sheet.append([])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -81,10 +82,16 @@ def _table(table: Mapping[str, Any]) -> str:
 
 def load_snapshot(path: Path) -> dict[str, Any]:
     """Read a snapshot JSON and check it against its format; ActionFailed in plain words if it is not one."""
-    from jsonschema import Draft202012Validator
+    document = _read_snapshot(path)
+    problem = next(iter(sorted(_snapshot_validator().iter_errors(document), key=str)), None)
+    if problem is not None:
+        where = "/".join(str(part) for part in problem.absolute_path) or "the top level"
+        raise ActionFailed(f"{path.name} is not a valid snapshot at {where}: {problem.message}")
+    return document
 
-    from xl_addin.resources import validators_dir
 
+def _read_snapshot(path: Path) -> dict[str, Any]:
+    """The JSON of a file that says it is a snapshot of this format version (not yet checked in full)."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -96,12 +103,16 @@ def load_snapshot(path: Path) -> dict[str, Any]:
     if document.get("formatVersion") != FORMAT_VERSION:
         raise ActionFailed(f"{path.name} is snapshot format version {document.get('formatVersion')}; this xlreg "
                            f"reads version {FORMAT_VERSION}.")
-    schema = json.loads((validators_dir() / SNAPSHOT_SCHEMA_FILE).read_text(encoding="utf-8"))
-    problem = next(iter(sorted(Draft202012Validator(schema).iter_errors(document), key=str)), None)
-    if problem is not None:
-        where = "/".join(str(part) for part in problem.absolute_path) or "the top level"
-        raise ActionFailed(f"{path.name} is not a valid snapshot at {where}: {problem.message}")
     return document
+
+
+@lru_cache(maxsize=1)
+def _snapshot_validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    from xl_addin.resources import validators_dir
+
+    return Draft202012Validator(json.loads((validators_dir() / SNAPSHOT_SCHEMA_FILE).read_text(encoding="utf-8")))
 
 
 def as_of_of(document: Mapping[str, Any]) -> dt.datetime:
@@ -115,13 +126,16 @@ def previous_snapshot(folder: Path, register_file: str, before: dt.datetime) -> 
     """
     candidates = []
     for path in folder.glob("*.json") if folder.is_dir() else ():
+        try:  # a first look only: the one chosen is checked in full below
+            document = _read_snapshot(path)
+            register, as_of = Path(document["register"]["file"]).name, as_of_of(document)
+        except (ActionFailed, KeyError, TypeError, ValueError):
+            continue
+        if register == Path(register_file).name and as_of < before:
+            candidates.append((as_of, path.name, path))
+    for _, _, path in sorted(candidates, reverse=True):
         try:
-            document = load_snapshot(path)
+            return path, load_snapshot(path)
         except ActionFailed:
             continue
-        if Path(document["register"]["file"]).name == Path(register_file).name and as_of_of(document) < before:
-            candidates.append((as_of_of(document), path.name, path, document))
-    if not candidates:
-        return None
-    _, _, path, document = max(candidates)
-    return path, document
+    return None

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from xl_addin.addin.cfb import write_compound_file
 from xl_addin.addin.vba_project import VbaProject
+from xl_addin.atomic import write_new_file
 
 HERE = Path(__file__).resolve().parent
 ADDIN_FILE = "xlreg.xlam"
@@ -97,8 +98,6 @@ def build_addin(out_dir: Path, sources: AddinSources | None = None) -> Path:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / ADDIN_FILE
-    from xl_addin.atomic import write_new_file
-
     write_new_file(target, lambda path: _write_zip(path, parts))
     return target
 
