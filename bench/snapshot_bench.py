@@ -20,7 +20,7 @@ sys.path.insert(0, str(HERE))
 
 from registers import write_register  # noqa: E402
 
-XLREG = [sys.executable, "-m", "xl_addin.cli"]
+XLREG = [sys.executable, "-m", "xl_addin"]
 
 
 def best_of(repeat: int, make_command: Callable[[int], list[str]]) -> float:

@@ -39,7 +39,7 @@ def main() -> None:
         path = Path(folder) / f"register_{args.rows}.xlsx"
         planted = write_register(path, args.rows)
         raw, _ = timed([sys.executable, "-c", RAW_READ, str(path)])
-        xlreg, completed = timed([sys.executable, "-m", "xl_addin.cli", "validate", str(path), "--format", "json",
+        xlreg, completed = timed([sys.executable, "-m", "xl_addin", "validate", str(path), "--format", "json",
                                   "--as-of", "2026-11-25"])
         report = json.loads(completed.stdout)
         found = sorted((f["cell"], f["code"]) for f in report["files"][0]["findings"] if f["severity"] == "error")

@@ -86,7 +86,7 @@ def measure(command: list[str]) -> dict[str, Any]:
 
 
 def xlreg(*arguments: str) -> list[str]:
-    return [sys.executable, "-m", "xl_addin.cli", "validate", *arguments]
+    return [sys.executable, "-m", "xl_addin", "validate", *arguments]
 
 
 def planted_found(report_text: str, planted: list[tuple[str, str]]) -> int:
@@ -150,7 +150,7 @@ def bench_start_up() -> None:
     helps = []
     for _ in range(5):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "xl_addin.cli", "--help"], capture_output=True, check=True)
+        subprocess.run([sys.executable, "-m", "xl_addin", "--help"], capture_output=True, check=True)
         helps.append(time.perf_counter() - started)
     bare = []
     for _ in range(5):

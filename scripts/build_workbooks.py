@@ -21,9 +21,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from xl_addin.findings import FINDING_TYPES, column_letter  # noqa: E402
-from xl_addin.schema import RegisterSchema, load_schema  # noqa: E402
-from xl_addin.template import build_workbook  # noqa: E402
+from xl_addin.engine.catalog import finding_types  # noqa: E402
+from xl_addin.engine.findings import column_letter  # noqa: E402
+from xl_addin.engine.schema import RegisterSchema  # noqa: E402
+from xl_addin.workbook.schema_file import load_schema  # noqa: E402
+from xl_addin.workbook.template import build_workbook  # noqa: E402
 
 SAMPLE_AS_OF = dt.date(2026, 11, 25)
 OWNERS = ["Priya Shah", "Tom Becker", "Ana Costa", "Jonas Lind", "Mei Tanaka", "Sam Okafor", "Lena Vogel"]
@@ -245,7 +247,7 @@ def problems_markdown(problems: list[dict[str, Any]]) -> str:
         "| --- | --- | --- | --- |",
     ]
     for problem in problems:
-        severity = FINDING_TYPES[problem["code"]].severity
+        severity = {kind.code: kind for kind in finding_types()}[problem["code"]].severity
         lines.append(f"| {problem['cell']} | `{problem['code']}` | {severity} | {problem['why']} |")
     return "\n".join(lines) + "\n"
 

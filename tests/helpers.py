@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from xl_addin.findings import FileResult
+from xl_addin.engine.findings import FileResult
 
 
 def cell_codes(result: FileResult) -> list[tuple[str, str]]:

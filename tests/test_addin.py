@@ -16,11 +16,11 @@ import pytest
 from lxml import etree
 
 from tests.customui import customui_schema
-from xl_addin.addin import ovba
-from xl_addin.addin.build import RIBBON_MODULE, RIBBON_SOURCE, build_addin, find_sources, runpython_source
-from xl_addin.addin.install import places, settings_text
 from xl_addin.cli import main
-from xl_addin.ribbon import HANDLERS
+from xl_addin.excel.addin import ovba
+from xl_addin.excel.addin.build import RIBBON_MODULE, RIBBON_SOURCE, build_addin, find_sources, runpython_source
+from xl_addin.excel.addin.install import places, settings_text
+from xl_addin.excel.ribbon import HANDLERS
 
 CUSTOM_UI = "{http://schemas.microsoft.com/office/2009/07/customui}"
 UNO_PYTHON = Path("/usr/bin/python3")

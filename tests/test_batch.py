@@ -12,7 +12,7 @@ from jsonschema import Draft7Validator
 from lxml import etree
 
 from xl_addin import cli, resources
-from xl_addin.config import effective_settings
+from xl_addin.settings import resolve
 
 CASES = Path(__file__).parent / "cases"
 REF = Path(__file__).resolve().parents[2] / "shared" / "ref" / "reports"
@@ -122,7 +122,7 @@ def test_settings_file_is_found_upwards_and_command_line_wins(tmp_path: Path,
         'escalation-days = 14\n')
     monkeypatch.chdir(project / "registers" / "deep")
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    settings = effective_settings({"fail-on": "never"})
+    settings = resolve({"fail-on": "never"}).values
     assert settings["fail-on"].value == "never" and settings["fail-on"].source == "command line"
     assert settings["schema"].value == str((project / "schemas" / "risk.json").resolve())
     assert settings["schema"].source == str(project / "pyproject.toml")

@@ -88,12 +88,12 @@ def test_new_creates_and_refuses_to_overwrite(tmp_path: Path, capsys: pytest.Cap
 
 def test_internal_error_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    import xl_addin.batch
+    import xl_addin.batch.runner
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(xl_addin.batch, "check_file", explode)
+    monkeypatch.setattr(xl_addin.batch.runner, "check_file", explode)
     monkeypatch.delenv("XLREG_DEBUG", raising=False)
     assert run("validate", str(resources.sample_path()))[0] == 3
     err = capsys.readouterr().err
@@ -102,7 +102,7 @@ def test_internal_error_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch,
 
 def test_console_entry_point_runs_as_a_process() -> None:
     script = Path(sys.executable).with_name("xlreg")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "xl_addin.cli"]
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "xl_addin"]
     completed = subprocess.run([*command, "validate", str(resources.template_path()), "--format", "json"],
                                capture_output=True, text=True, timeout=60, check=False)
     assert completed.returncode == 0, completed.stderr

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import AS_OF
 from xl_addin.cli import main
-from xl_addin.csv_export import FORMULA_STARTS, csv_text, neutralise
+from xl_addin.report.csv_export import FORMULA_STARTS, csv_text, neutralise
 from xl_addin.resources import sample_path
 
 DANGEROUS = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xl_addin.findings import FINDING_TYPES
+from xl_addin.engine.findings import FINDING_TYPES
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from xl_addin import resources
-from xl_addin.findings import column_letter
+from xl_addin.engine.findings import column_letter
 
 pytestmark = pytest.mark.libreoffice
 OVERDUE_COLOUR = "#F4CCCC"

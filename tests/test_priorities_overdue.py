@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from xl_addin.marks import overdue_marks, priority_marks, row_blocks
-from xl_addin.overdue import by_owner, overdue_items
-from xl_addin.priorities import compute_priorities
-from xl_addin.register import HeaderLayout, Register, RegisterRow
+from xl_addin.engine.marks import overdue_marks, priority_marks, row_blocks
+from xl_addin.engine.overdue import by_owner, overdue_items
+from xl_addin.engine.priorities import compute_priorities
+from xl_addin.engine.register import HeaderLayout, Register, RegisterRow
 
 D = dt.date
 RATINGS = ("Customer impact", "Risk reduction", "Efficiency gain", "Compliance")

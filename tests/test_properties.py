@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from tests.conftest import AS_OF
-from xl_addin.findings import FINDING_TYPES, column_letter
-from xl_addin.register import CellError, HeaderLayout, Register, RegisterRow, build_register, match_header
+from xl_addin.engine.findings import FINDING_TYPES, column_letter
+from xl_addin.engine.header import match_header
+from xl_addin.engine.register import CellError, HeaderLayout, Register, RegisterRow, build_register
+from xl_addin.engine.schema import header_key
+from xl_addin.engine.validate import check_register
 from xl_addin.resources import default_schema_path
-from xl_addin.schema import header_key, load_schema
-from xl_addin.validate import check_register
+from xl_addin.workbook.schema_file import load_schema
 
 SCHEMA = load_schema(default_schema_path())
 STATUS = SCHEMA.role("status") or "Status"
@@ -150,8 +152,8 @@ def test_quick_path_gives_the_same_findings_as_full_validation(items: tuple[dict
 def test_the_default_and_risk_schemas_get_a_quick_path() -> None:
     from pathlib import Path
 
-    from xl_addin.fastcheck import doubtful_rows
-    from xl_addin.keywords import RegisterContext
+    from xl_addin.engine.keywords import RegisterContext
+    from xl_addin.engine.quick import doubtful_rows
 
     register = as_register([], [column.name for column in SCHEMA.columns])
     risk = load_schema(Path(__file__).parent / "schemas" / "risk_register.schema.json")

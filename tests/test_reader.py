@@ -14,9 +14,9 @@ from openpyxl.styles import PatternFill
 from tests.conftest import AS_OF
 from tests.helpers import cell_codes
 from xl_addin import resources
-from xl_addin.check import check_file
-from xl_addin.reader import read_register
-from xl_addin.register import Register
+from xl_addin.engine.register import Register
+from xl_addin.workbook.check import check_file
+from xl_addin.workbook.reader import read_register
 
 CASES = Path(__file__).parent / "cases"
 

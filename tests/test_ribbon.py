@@ -17,10 +17,10 @@ from tests.cases.build_cases import item
 from tests.conftest import AS_OF
 from tests.openpyxl_engine import EngineImpl, open_book
 from xl_addin.cli import main
+from xl_addin.excel.ribbon import on_action
 from xl_addin.resources import default_schema_path
-from xl_addin.ribbon import on_action
-from xl_addin.schema import load_schema
-from xl_addin.template import build_workbook
+from xl_addin.workbook.schema_file import load_schema
+from xl_addin.workbook.template import build_workbook
 
 SCHEMA = load_schema(default_schema_path())
 LATER = dt.date(2027, 6, 30)

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import AS_OF
 from tests.helpers import cell_codes
 from xl_addin import cli, resources
-from xl_addin.check import check_file
+from xl_addin.workbook.check import check_file
 
 
 def planted() -> list[tuple[str, str]]:
@@ -45,7 +45,7 @@ def test_empty_template_is_clean(tmp_path: Path) -> None:
 
 def test_demo_reports_every_planted_problem_and_exits_1(tmp_path: Path) -> None:
     """Run as a real process through the console entry point's module."""
-    completed = subprocess.run([sys.executable, "-m", "xl_addin.cli", "demo", "--dir", str(tmp_path / "demo")],
+    completed = subprocess.run([sys.executable, "-m", "xl_addin", "demo", "--dir", str(tmp_path / "demo")],
                                capture_output=True, text=True, timeout=120, check=False)
     assert completed.returncode == 1, completed.stderr
     assert completed.stderr == ""

@@ -29,8 +29,8 @@ from openpyxl.worksheet.worksheet import Worksheet  # noqa: E402
 
 from tests.cases.build_cases import item  # noqa: E402
 from xl_addin.resources import default_schema_path  # noqa: E402
-from xl_addin.schema import load_schema  # noqa: E402
-from xl_addin.template import build_workbook  # noqa: E402
+from xl_addin.workbook.schema_file import load_schema  # noqa: E402
+from xl_addin.workbook.template import build_workbook  # noqa: E402
 
 SCHEMA = load_schema(default_schema_path())
 NAMES = [column.name for column in SCHEMA.columns]
@@ -441,7 +441,7 @@ def run_xlreg(*arguments: str, cwd: Path | None = None) -> Run:
     import json
     import subprocess
 
-    completed = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "xl_addin.cli", *arguments],
+    completed = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, "-m", "xl_addin", *arguments],
                                capture_output=True, text=True, cwd=cwd, check=True)
     report = json.loads(completed.stdout)
     return Run(report["code"], report["out"], report["err"], report["seconds"], report["peak_kb"] / 1024)

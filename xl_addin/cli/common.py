@@ -1,0 +1,112 @@
+"""What the commands share: exit codes, option types and options, settings, and the writing options."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from xl_addin.engine.findings import FileResult, Severity
+from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS
+
+if TYPE_CHECKING:
+    from xl_addin.settings import Settings
+    from xl_addin.workbook.safe_write import WriteResult
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
+
+
+class UsageError(Exception):
+    """Something the person asked for cannot be done as asked; exit 2 with the message."""
+
+
+def date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+
+
+def moment(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text).replace(tzinfo=None, microsecond=0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD) or a date and time "
+                                         "(YYYY-MM-DDTHH:MM)") from None
+
+
+def _whole_number(text: str, lowest: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = lowest - 1
+    if value < lowest:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of {lowest} or more")
+    return value
+
+
+def positive(text: str) -> int:
+    return _whole_number(text, 1)
+
+
+def non_negative(text: str) -> int:
+    return _whole_number(text, 0)
+
+
+def schema_options(parser: argparse.ArgumentParser, *, table: bool = True) -> None:
+    parser.add_argument("--schema", type=Path, metavar="FILE",
+                        help="register schema (JSON Schema); default: the settings file's, else the improvement "
+                             "register")
+    if table:
+        parser.add_argument("--table", metavar="NAME", help="the register's table name (default: the schema's)")
+
+
+def escalation_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--escalation-days", type=non_negative, metavar="N",
+                        help=f"escalate overdue items with no update for more than N days "
+                             f"(default {DEFAULT_ESCALATION_DAYS})")
+
+
+def output_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-o", "--output", type=Path, metavar="OUT", help="write the result to a new workbook OUT")
+    group.add_argument("--in-place", action="store_true",
+                       help="update FILE itself (atomically, after keeping a backup in xlreg-backups/)")
+
+
+def settings(args: argparse.Namespace, **given: Any) -> Settings:
+    """The settings for this run: the command line's options over the settings file's over the defaults."""
+    from xl_addin.settings import resolve
+
+    options = {"schema": str(args.schema) if getattr(args, "schema", None) else None,
+               "table": getattr(args, "table", None),
+               "escalation-days": getattr(args, "escalation_days", None), **given}
+    return resolve(options)
+
+
+def target(args: argparse.Namespace, source: Path) -> Path | None:
+    """Where a writing command writes: the source itself, a new file, or nowhere (report only)."""
+    if args.in_place:
+        return source
+    if args.output is not None and args.output.resolve() == source.resolve():
+        raise UsageError("-o names the input file itself; use --in-place to update it.")
+    return args.output  # type: ignore[no-any-return]
+
+
+def written(result: WriteResult | None) -> str:
+    if result is None:
+        return ""
+    backup = f" (backup of the original: {result.backup})" if result.backup else ""
+    return f"Wrote {result.target}{backup}\n"
+
+
+def exit_code(results: Sequence[FileResult], fail_on: Severity | None) -> int:
+    """2 if any file could not be checked, else 1 if any finding reaches the fail level, else 0."""
+    if not all(result.checked for result in results):
+        return EXIT_USAGE
+    if fail_on is not None and any((r.worst() or Severity.INFO) >= fail_on for r in results):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN

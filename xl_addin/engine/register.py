@@ -1,0 +1,146 @@
+"""A register as plain data: where it stands, its columns, its rows of normalised values.
+
+Readers (calamine, openpyxl, Excel through xlwings) build a `Register`; the engine only ever sees this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import compress, repeat
+from operator import is_not
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A cell showing a formula error such as #REF!, #N/A or #DIV/0! instead of a value."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One item: its sheet row and its non-empty values keyed by schema column name."""
+
+    number: int
+    values: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class HeaderLayout:
+    """How a header row maps onto the schema's columns (sheet column numbers are 1-based)."""
+
+    columns: Mapping[str, int]
+    extra_columns: Mapping[str, int] = field(default_factory=dict)
+    # a repeated header's column -> (its text, the column already read under that name)
+    duplicate_columns: Mapping[int, tuple[str, int]] = field(default_factory=dict)
+
+    def score(self) -> int:
+        return len(self.columns)
+
+    @property
+    def last_column(self) -> int:
+        return max([*self.columns.values(), *self.extra_columns.values()], default=0)
+
+
+@dataclass(frozen=True)
+class Register:
+    """A register found in a workbook, held column by column: `cells[column][i]` is item i's normalised
+    value (None when empty) and `row_numbers[i]` its sheet row. Per-item views are built on demand."""
+
+    file: str
+    sheet: str
+    header_row: int
+    layout: HeaderLayout
+    row_numbers: tuple[int, ...]
+    cells: Mapping[str, Sequence[Any]]
+    table: str | None = None
+
+    @classmethod
+    def from_rows(cls, file: str, sheet: str, header_row: int, layout: HeaderLayout,
+                  rows: Sequence[RegisterRow], table: str | None = None) -> Register:
+        """A register from per-item rows (tests and small registers)."""
+        cells = {name: [row.values.get(name) for row in rows] for name in layout.columns}
+        return cls(file, sheet, header_row, layout, tuple(row.number for row in rows), cells, table)
+
+    @property
+    def columns(self) -> Mapping[str, int]:
+        return self.layout.columns
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
+
+    def row(self, index: int) -> RegisterRow:
+        """Item `index` (0-based) with its non-empty values."""
+        values = {name: column[index] for name, column in self.cells.items() if column[index] is not None}
+        return RegisterRow(self.row_numbers[index], values)
+
+    @cached_property
+    def rows(self) -> tuple[RegisterRow, ...]:
+        return tuple(self.row(index) for index in range(len(self.row_numbers)))
+
+
+def normalise(value: Any) -> Any:
+    """Values as Excel stores them, made comparable: dates, whole numbers, trimmed text; blank is None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        return text or None
+    return value
+
+
+def normalise_column(values: Sequence[Any]) -> list[Any]:
+    """`normalise` over a column. Where values repeat (choices, ratings, dates) it is paid once per distinct
+    value and mapped back in C; free text, or a column holding booleans (True == 1 and False == 0 as dict
+    keys), goes cell by cell with the common kinds inline."""
+    distinct = set(values)
+    if len(distinct) * 4 > len(values) or bool in set(map(type, distinct)):
+        return [v if v is None or (kind := type(v)) is int or kind is dt.date
+                else (v.strip() or None) if kind is str
+                else int(v) if kind is float and v.is_integer()
+                else normalise(v) for v in values]
+    normalised = {value: normalise(value) for value in distinct}
+    return list(map(normalised.__getitem__, values))
+
+
+def build_register(file: str, sheet: str, header_row: int, layout: HeaderLayout,
+                   data: Iterable[tuple[int, Sequence[Any]]], computed: Sequence[str], *,
+                   first_column: int = 1, table: str | None = None) -> Register:
+    """A register from raw sheet rows: pick the schema's columns, normalise them, drop blank rows.
+
+    A row with nothing but calculated columns (template formulas) is not an item.
+    """
+    numbers: list[int] = []
+    raw: list[Sequence[Any]] = []
+    for number, cells in data:
+        numbers.append(number)
+        raw.append(cells)
+    width = max(map(len, raw), default=0)
+    if any(len(cells) != width for cells in raw):
+        raw = [list(cells) + [None] * (width - len(cells)) for cells in raw]
+    transposed = list(zip(*raw, strict=True)) if raw else []
+    cells_by_name: dict[str, list[Any]] = {}
+    for name, column in layout.columns.items():
+        offset = column - first_column
+        values = transposed[offset] if 0 <= offset < len(transposed) else [None] * len(raw)
+        cells_by_name[name] = normalise_column(values)
+    # rows with a value outside the calculated columns; C-level iteration, as this visits every cell
+    filled: set[int] = set()
+    positions = range(len(numbers))
+    for name, values in cells_by_name.items():
+        if name not in computed and len(filled) < len(numbers):
+            filled.update(compress(positions, map(is_not, values, repeat(None))))
+    if len(filled) != len(numbers):
+        keep = sorted(filled)
+        numbers = [numbers[index] for index in keep]
+        cells_by_name = {name: [values[index] for index in keep] for name, values in cells_by_name.items()}
+    return Register(file, sheet, header_row, layout, tuple(numbers), cells_by_name, table)

@@ -1,0 +1,168 @@
+"""The register's contract: a JSON Schema (2020-12) for one row, plus column metadata for the template.
+
+Parsing only: reading a schema file is the workbook layer's (`xl_addin.workbook.schema_file`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from xl_addin.engine.keywords import KEYWORDS
+
+ColumnKind = Literal["text", "date", "choice", "rating", "number", "computed"]
+_KINDS = ("text", "date", "choice", "rating", "number", "computed")
+
+
+class RegisterSchemaError(Exception):
+    """The schema file itself is wrong; the message says how, in plain words."""
+
+
+def header_key(text: str) -> str:
+    """Headers match ignoring case and runs of white space."""
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the register as the schema describes it."""
+
+    name: str
+    kind: ColumnKind
+    required: bool
+    description: str = ""
+    width: float = 12
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    example: str = ""
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("rating", "number", "computed")
+
+
+@dataclass(frozen=True)
+class RegisterSchema:
+    """A loaded, checked schema with its columns in template order."""
+
+    path: Path
+    document: Mapping[str, Any]
+    columns: tuple[Column, ...]
+    table: str
+    sheet: str
+    roles: Mapping[str, Any] = field(default_factory=dict)
+    open_statuses: tuple[str, ...] = ()
+    closed_statuses: tuple[str, ...] = ()
+    # closed with the work done (Completed), as opposed to closed and dropped (Cancelled)
+    completed_statuses: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return str(self.document.get("title", self.table))
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+    def role(self, name: str) -> str | None:
+        """The column that plays a role (id, status, owner...), if the schema names one."""
+        value = self.roles.get(name)
+        return value if isinstance(value, str) else None
+
+    @property
+    def computed_columns(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns if column.kind == "computed")
+
+    @property
+    def sums(self) -> Mapping[str, list[str]]:
+        return self.document.get("sumOf", {})
+
+
+def _kind_of(name: str, spec: Mapping[str, Any]) -> ColumnKind:
+    declared = spec.get("x-excel", {}).get("kind")
+    if declared is not None:
+        if declared not in _KINDS:
+            raise RegisterSchemaError(
+                f"Column '{name}': x-excel kind must be one of {', '.join(_KINDS)}; found '{declared}'.")
+        return declared
+    if "enum" in spec:
+        return "choice"
+    if spec.get("format") == "date":
+        return "date"
+    if spec.get("type") in ("integer", "number"):
+        return "number"
+    return "text"
+
+
+def _example_for(spec: Mapping[str, Any]) -> str:
+    examples = spec.get("examples")
+    if examples:
+        return str(examples[0])
+    pattern = spec.get("pattern", "")
+    # A readable stand-in for simple ID patterns such as ^IMP-[0-9]{4,}$.
+    match = re.fullmatch(r"\^([A-Za-z_-]*)\[0-9\]\{(\d+),?\d*\}\$", pattern)
+    if match:
+        return match.group(1) + "0" * (int(match.group(2)) - 1) + "1"
+    return f"the pattern {pattern}" if pattern else ""
+
+
+def _referenced_columns(document: Mapping[str, Any]) -> list[str]:
+    """Columns named by the register keywords that stand at the schema's top level."""
+    return [name for keyword in KEYWORDS.values() if keyword.value_form is not None and keyword.name in document
+            for name in keyword.columns(document[keyword.name])]
+
+
+def parse_schema(document: Mapping[str, Any], path: Path) -> RegisterSchema:
+    """Check a schema document and describe its columns; raise RegisterSchemaError if it is unusable."""
+    try:
+        Draft202012Validator.check_schema(document)
+    except SchemaError as error:
+        where = "/".join(str(part) for part in error.absolute_path) or "the top level"
+        raise RegisterSchemaError(f"{path.name} is not a valid JSON Schema at {where}: {error.message}") from None
+    for keyword in KEYWORDS.values():
+        if keyword.value_form is not None and keyword.name in document:
+            errors = sorted(Draft202012Validator(keyword.value_form).iter_errors(document[keyword.name]), key=str)
+            if errors:
+                raise RegisterSchemaError(f"{path.name}: '{keyword.name}' is malformed: {errors[0].message}")
+    properties = document.get("properties")
+    if not isinstance(properties, dict) or not properties:
+        raise RegisterSchemaError(f"{path.name} has no 'properties': it must list the register's columns.")
+    unknown = [name for name in _referenced_columns(document) if name not in properties]
+    if unknown:
+        raise RegisterSchemaError(f"{path.name} refers to columns it does not define: {', '.join(unknown)}.")
+    required = set(document.get("required", []))
+    columns = tuple(
+        Column(
+            name=name,
+            kind=_kind_of(name, spec),
+            required=name in required,
+            description=str(spec.get("description", "")),
+            width=float(spec.get("x-excel", {}).get("width", 12)),
+            choices=tuple(str(choice) for choice in spec.get("enum", ())),
+            minimum=spec.get("minimum"),
+            maximum=spec.get("maximum"),
+            example=_example_for(spec),
+        )
+        for name, spec in properties.items()
+    )
+    keys = [header_key(column.name) for column in columns]
+    if len(set(keys)) != len(keys):
+        raise RegisterSchemaError(f"{path.name} defines two columns whose names differ only in case or spacing.")
+    register = document.get("x-register", {})
+    return RegisterSchema(
+        path=path,
+        document=document,
+        columns=columns,
+        table=str(register.get("table", "Register")),
+        sheet=str(register.get("sheet", register.get("table", "Register"))),
+        roles=register.get("roles", {}),
+        open_statuses=tuple(register.get("openStatuses", ())),
+        closed_statuses=tuple(register.get("closedStatuses", ())),
+        completed_statuses=tuple(register.get("completedStatuses", ())),
+    )

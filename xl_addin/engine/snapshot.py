@@ -1,0 +1,286 @@
+"""The management-review snapshot as data: the register frozen with its computed columns, and the review's
+tables (counts, overdue, closed and new since the last review, priorities, velocity, the spread of entries).
+
+The JSON form (format `xlreg-snapshot`, described by validators/snapshot.schema.json) and the snapshot
+workbook are both rendered from this one structure, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xl_addin.engine.findings import Finding, Severity, define
+from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS, OverdueItem, by_owner, overdue_items
+from xl_addin.engine.priorities import compute_priorities
+from xl_addin.engine.register import CellError, Register
+from xl_addin.engine.schema import RegisterSchema
+
+FORMAT = "xlreg-snapshot"
+FORMAT_VERSION = 1
+BUNCHING_WINDOW_DAYS = 14
+# Below this many entries in a year, "more than half in two weeks" says nothing about how the register is kept.
+BUNCHING_MIN_ENTRIES = 6
+MONTHS_SHOWN = 12
+BUNCHED_ENTRIES = define(
+    "bunched-entries", "Entries bunched together", Severity.WARNING,
+    "(snapshot) More than half of a year's entries were raised within 14 days, as if written up just before an "
+    "audit rather than as improvements were found.",
+    "{count} of the {total} entries raised in the year to {as_of} were raised within {days} days "
+    "({start} to {end}); a register kept day to day shows a steady stream of entries.")
+DAYS_OVERDUE = "Days overdue"
+BLANK = "(blank)"
+
+
+@dataclass(frozen=True)
+class ReviewTable:
+    """One titled table of the Review sheet; `key` is its stable name in the JSON."""
+
+    key: str
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+@dataclass(frozen=True)
+class SteadyStream:
+    """How evenly entries were raised over the year to the as-of date."""
+
+    entries_in_year: int
+    busiest_start: dt.date | None
+    busiest_end: dt.date | None
+    busiest_entries: int
+    bunched: bool
+    median_days_to_close: float | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything a management review needs from one register at one moment."""
+
+    register_file: str
+    register_sha256: str
+    sheet: str
+    schema_title: str
+    as_of: dt.datetime
+    previous_review: dt.date | None
+    roles: Mapping[str, Any]
+    statuses: Mapping[str, tuple[str, ...]]  # open, closed and completed statuses, from the schema
+    columns: tuple[str, ...]  # the register sheet's header: the schema's columns, then Days overdue
+    items: tuple[Mapping[str, Any], ...]  # one per register row: column -> value, plus "row"
+    tables: tuple[ReviewTable, ...]
+    steady_stream: SteadyStream
+    findings: tuple[Finding, ...]
+
+    def table(self, key: str) -> ReviewTable:
+        return next(table for table in self.tables if table.key == key)
+
+
+def _date(value: Any) -> dt.date | None:
+    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
+
+
+def _month(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def last_months(as_of: dt.date, count: int = MONTHS_SHOWN) -> list[str]:
+    """The `count` calendar months ending with the as-of month, oldest first, as YYYY-MM."""
+    year, month = as_of.year, as_of.month
+    months = []
+    for _ in range(count):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+class _Roles:
+    """The schema's role columns, read off an item (None where the schema has no such column)."""
+
+    def __init__(self, schema: RegisterSchema) -> None:
+        self.schema = schema
+
+    def get(self, item: Mapping[str, Any], role: str) -> Any:
+        column = self.schema.role(role)
+        return item.get(column) if column else None
+
+    def columns(self, *roles: str) -> list[str]:
+        return [column for column in (self.schema.role(role) for role in roles) if column]
+
+
+def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datetime, previous_review: dt.date | None,
+                  register_sha256: str, escalation_days: int = DEFAULT_ESCALATION_DAYS) -> Snapshot:
+    """Freeze `register` as of `as_of` and build the review's tables. `previous_review` None means every
+    item counts as new and every closure as closed since the last review."""
+    today = as_of.date()
+    roles = _Roles(schema)
+    priorities = {item.row: item for item in compute_priorities(register, schema).items}
+    late = overdue_items(register, schema, as_of=today, escalation_days=escalation_days)
+    days_late = {item.row: item.days_overdue for item in late}
+    total_column, rank_column = schema.role("total"), schema.role("rank")
+
+    items = []
+    for row in register.rows:
+        item: dict[str, Any] = {"row": row.number}
+        for column in schema.columns:
+            value = row.values.get(column.name)
+            item[column.name] = value.code if isinstance(value, CellError) else value  # '#REF!' as text
+        if total_column:
+            item[total_column] = priorities[row.number].total
+        if rank_column:
+            item[rank_column] = priorities[row.number].rank
+        item[DAYS_OVERDUE] = days_late.get(row.number)
+        items.append(item)
+
+    since = previous_review or dt.date.min
+    steady = steady_stream(items, schema, today)
+    tables = [
+        *_counts(items, schema),
+        _overdue_table(late, schema),
+        _overdue_owners(late),
+        _closed_since(items, roles, schema, since, today),
+        _new_since(items, roles, since, today),
+        _open_by_priority(items, roles, schema),
+        _completed_without_outcome(items, roles, schema),
+        _per_month("closures-per-month", "Closures per month (improvement velocity)", "Closed",
+                   [roles.get(item, "closureDate") for item in items
+                    if roles.get(item, "status") in schema.closed_statuses], today),
+        _per_month("raised-per-month", "Entries raised per month", "Raised",
+                   [roles.get(item, "dateRaised") for item in items], today),
+    ]
+    findings = (_bunching_finding(register, schema, steady, today),) if steady.bunched else ()
+    return Snapshot(
+        register_file=Path(register.file).name, register_sha256=register_sha256, sheet=register.sheet,
+        schema_title=schema.title, as_of=as_of, previous_review=previous_review,
+        roles=dict(schema.roles),
+        statuses={"open": schema.open_statuses, "closed": schema.closed_statuses,
+                  "completed": schema.completed_statuses},
+        columns=(*(column.name for column in schema.columns), DAYS_OVERDUE),
+        items=tuple(items), tables=tuple(tables), steady_stream=steady, findings=findings,
+    )
+
+
+def _counts(items: Sequence[Mapping[str, Any]], schema: RegisterSchema) -> list[ReviewTable]:
+    """Items by every choice column (status, source, type, area...), in the schema's order of choices;
+    blanks and values outside the list are counted too, so the counts always add up to the register."""
+    tables = []
+    status = schema.role("status")
+    # status first: it is what a review asks about first
+    for column in sorted(schema.columns, key=lambda column: column.name != status):
+        if column.kind != "choice":
+            continue
+        counted = Counter(BLANK if item.get(column.name) is None else str(item.get(column.name)) for item in items)
+        order = [*column.choices, *sorted(set(counted) - set(column.choices) - {BLANK}), BLANK]
+        rows = tuple((value, counted[value]) for value in order if value in column.choices or counted[value])
+        slug = column.name.lower().replace(" ", "-")
+        tables.append(ReviewTable(f"by-{slug}", f"Items by {column.name}", (column.name, "Items"), rows))
+    return tables
+
+
+def _overdue_table(late: Sequence[OverdueItem], schema: RegisterSchema) -> ReviewTable:
+    rows = tuple(
+        (owner, item.item_id, item.status or None, item.target_date, item.days_overdue, item.last_update,
+         "Yes" if item.escalate else "No")
+        for owner, group in by_owner(tuple(late)).items() for item in group
+    )
+    columns = (schema.role("owner") or "Owner", schema.role("id") or "ID", schema.role("status") or "Status",
+               schema.role("targetDate") or "Target date", DAYS_OVERDUE, schema.role("lastUpdate") or "Last update",
+               "Escalate")
+    return ReviewTable("overdue-by-owner", "Overdue items by owner", columns, rows)
+
+
+def _overdue_owners(late: Sequence[OverdueItem]) -> ReviewTable:
+    rows = tuple((owner, len(group), sum(item.days_overdue for item in group),
+                  sum(1 for item in group if item.escalate))
+                 for owner, group in by_owner(tuple(late)).items())
+    return ReviewTable("overdue-owners", "Overdue items per owner", ("Owner", "Overdue items", DAYS_OVERDUE,
+                                                                    "To escalate"), rows)
+
+
+def _pick(item: Mapping[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:
+    return tuple(item.get(column) for column in columns)
+
+
+def _closed_since(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: RegisterSchema, since: dt.date,
+                  today: dt.date) -> ReviewTable:
+    columns = roles.columns("id", "description", "status", "closureDate", "successMetric", "baseline",
+                            "measuredOutcome")
+    closed = [item for item in items if roles.get(item, "status") in schema.closed_statuses
+              and (closure := _date(roles.get(item, "closureDate"))) is not None and since < closure <= today]
+    closed.sort(key=lambda item: (roles.get(item, "closureDate"), item["row"]))
+    return ReviewTable("closed-since", "Closed since the last review", tuple(columns),
+                       tuple(_pick(item, columns) for item in closed))
+
+
+def _new_since(items: Sequence[Mapping[str, Any]], roles: _Roles, since: dt.date, today: dt.date) -> ReviewTable:
+    columns = roles.columns("id", "dateRaised", "description", "owner", "status")
+    raised = [item for item in items
+              if (day := _date(roles.get(item, "dateRaised"))) is not None and since < day <= today]
+    raised.sort(key=lambda item: (roles.get(item, "dateRaised"), item["row"]))
+    return ReviewTable("new-since", "New since the last review", tuple(columns),
+                       tuple(_pick(item, columns) for item in raised))
+
+
+def _open_by_priority(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: RegisterSchema) -> ReviewTable:
+    columns = roles.columns("rank", "id", "total", "targetDate", "owner", "status", "description")
+    rank_column = schema.role("rank")
+    ranked = [item for item in items if rank_column and item.get(rank_column) is not None]
+    ranked.sort(key=lambda item: item[rank_column or ""])
+    return ReviewTable("open-by-priority", "Open items by priority", tuple(columns),
+                       tuple(_pick(item, columns) for item in ranked))
+
+
+def _completed_without_outcome(items: Sequence[Mapping[str, Any]], roles: _Roles,
+                               schema: RegisterSchema) -> ReviewTable:
+    columns = roles.columns("id", "closureDate", "owner", "successMetric", "baseline")
+    done = [item for item in items if roles.get(item, "status") in schema.completed_statuses
+            and roles.get(item, "measuredOutcome") is None]
+    return ReviewTable("completed-without-outcome", "Completed items with no measured outcome", tuple(columns),
+                       tuple(_pick(item, columns) for item in done))
+
+
+def _per_month(key: str, title: str, label: str, days: Sequence[Any], today: dt.date) -> ReviewTable:
+    months = last_months(today)
+    counted = Counter(_month(day) for day in map(_date, days) if day is not None and day <= today)
+    return ReviewTable(key, title, ("Month", label), tuple((month, counted[month]) for month in months))
+
+
+def steady_stream(items: Sequence[Mapping[str, Any]], schema: RegisterSchema, today: dt.date) -> SteadyStream:
+    """The busiest 14-day window of the year to `today`, and whether it holds more than half the year's entries."""
+    raised_column, closure_column = schema.role("dateRaised"), schema.role("closureDate")
+    year_start = today - dt.timedelta(days=365)
+    days = sorted(day for item in items if raised_column
+                  and (day := _date(item.get(raised_column))) is not None and year_start < day <= today)
+    best, best_start = 0, None
+    end = 0
+    for start in range(len(days)):
+        # entries raised from days[start] to 13 days later
+        while end < len(days) and (days[end] - days[start]).days < BUNCHING_WINDOW_DAYS:
+            end += 1
+        if end - start > best:
+            best, best_start = end - start, days[start]
+    durations = [(closed - raised).days for item in items
+                 if raised_column and closure_column and item.get(schema.role("status") or "") in schema.closed_statuses
+                 and (raised := _date(item.get(raised_column))) is not None
+                 and (closed := _date(item.get(closure_column))) is not None and closed >= raised]
+    return SteadyStream(
+        entries_in_year=len(days),
+        busiest_start=best_start,
+        busiest_end=best_start + dt.timedelta(days=BUNCHING_WINDOW_DAYS - 1) if best_start else None,
+        busiest_entries=best,
+        bunched=len(days) >= BUNCHING_MIN_ENTRIES and best * 2 > len(days),
+        median_days_to_close=float(statistics.median(durations)) if durations else None,
+    )
+
+
+def _bunching_finding(register: Register, schema: RegisterSchema, steady: SteadyStream, today: dt.date) -> Finding:
+    column = schema.role("dateRaised") or ""
+    return BUNCHED_ENTRIES.at(
+        register.file, sheet=register.sheet, column_number=register.columns.get(column, 0), column=column,
+        count=steady.busiest_entries, total=steady.entries_in_year, days=BUNCHING_WINDOW_DAYS,
+        start=steady.busiest_start, end=steady.busiest_end, as_of=today)

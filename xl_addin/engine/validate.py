@@ -1,0 +1,57 @@
+"""Check a register against its schema: the header row, the odd cells, and every item through the schema,
+each error turned into a finding people can act on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from xl_addin.engine.cells import FORMULA_ERROR, cell_findings
+from xl_addin.engine.classify import MUST_BE_EMPTY, row_finding
+from xl_addin.engine.findings import EMPTY_REGISTER, Finding
+from xl_addin.engine.header import layout_findings
+from xl_addin.engine.keywords import RegisterContext, register_validator
+from xl_addin.engine.keywords.unique_in_register import occurrences
+from xl_addin.engine.quick import doubtful_rows
+from xl_addin.engine.register import Register
+from xl_addin.engine.schema import RegisterSchema
+
+
+def register_context(register: Register, schema: RegisterSchema, *, today: dt.date) -> RegisterContext:
+    """The facts about the whole register that the row keywords consult."""
+    unique = schema.document.get("uniqueInRegister", [])
+    return RegisterContext(today=today, occurrences=occurrences(unique, register.cells, register.row_numbers))
+
+
+def check_register(register: Register, schema: RegisterSchema, *, today: dt.date,
+                   quick: bool = True) -> list[Finding]:
+    """Every finding for one register, sorted by place.
+
+    With `quick`, only rows that column-wise checks derived from the schema cannot clear get the full
+    validation; the findings are the same either way (see engine.quick).
+    """
+    found = layout_findings(register, schema)
+    absent = {column.name for column in schema.columns if column.name not in register.columns}
+    context = register_context(register, schema, today=today)
+    validator = register_validator(schema.document, context)
+    doubtful = doubtful_rows(schema.document, context, register) if quick else None
+    odd_cells = cell_findings(register)
+    indexes = sorted({*doubtful, *odd_cells}) if doubtful is not None else range(len(register))
+    for index in indexes:
+        row = register.row(index)
+        odd = odd_cells.get(index, {})
+        found += odd.values()
+        # A formula error is the one thing to fix in its cell; the schema sees the cell as empty.
+        broken = {column for column, finding in odd.items() if finding.code == FORMULA_ERROR.code}
+        values = {column: value for column, value in row.values.items() if column not in broken}
+        row_findings: dict[tuple[str, str], Finding] = {}
+        for error in validator.iter_errors(values):
+            finding = row_finding(error, row, register, schema, context)
+            if finding.column not in absent and finding.column not in broken:
+                row_findings.setdefault((finding.column, finding.code), finding)
+        # A cell that must be empty has one thing to fix; what else is wrong with its value is noise.
+        emptied = {column for column, code in row_findings if code == MUST_BE_EMPTY.code}
+        found += [finding for (column, code), finding in row_findings.items()
+                  if column not in emptied or code == MUST_BE_EMPTY.code]
+    if not len(register):
+        found.append(EMPTY_REGISTER.at(register.file, sheet=register.sheet))
+    return sorted(found)

@@ -1,0 +1,211 @@
+"""The open workbook through xlwings: the register read in one call, marks written in batched calls.
+
+Every call into Excel is a round trip (tens of microseconds to milliseconds each), so the number of calls must
+not grow with the register: one read of the table's whole range; one write per column of values; one fill
+per contiguous block of rows; one call per note or Findings-sheet link (those follow the number of findings).
+The marks and the very hidden record of the tool's own marks are the same as the openpyxl writer's, so a
+workbook marked in Excel and one marked by the xlreg command look alike and can clear each other's marks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from xl_addin.engine.findings import column_letter
+from xl_addin.engine.header import HeaderSearch, match_header
+from xl_addin.engine.marks import (
+    RECORD_HEADER,
+    RECORD_SHEET,
+    CellNote,
+    FindingsSheet,
+    Marks,
+    RecordEntry,
+    RowBlockFill,
+    fill_entry,
+    note_entry,
+    sheet_entry,
+    unique_title,
+)
+from xl_addin.engine.register import CellError, Register, build_register
+from xl_addin.engine.schema import RegisterSchema
+from xl_addin.errors import ActionFailed
+
+SHEET_VERY_HIDDEN = 2  # XlSheetVisibility.xlSheetVeryHidden
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+
+
+def hex_colour(argb: str) -> str:
+    """'FFF8CBAD' (openpyxl's ARGB) as '#F8CBAD' (xlwings)."""
+    return "#" + argb[-6:]
+
+
+def _rgb(argb: str) -> tuple[int, int, int]:
+    return int(argb[-6:-4], 16), int(argb[-4:-2], 16), int(argb[-2:], 16)
+
+
+def _cell_value(value: Any) -> Any:
+    if isinstance(value, str) and value in EXCEL_ERRORS:
+        return CellError(value)
+    return value
+
+
+def _a1(row: int, column: int) -> str:
+    return f"{column_letter(column)}{row}"
+
+
+class ExcelBook:
+    """One open workbook, seen by the engine as a register and changed through marks."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+
+    @property
+    def name(self) -> str:
+        return str(self.book.name)
+
+    # --- reading ------------------------------------------------------------------------------------------
+
+    def read_register(self, schema: RegisterSchema) -> Register:
+        """The table named as the schema says, else the first sheet whose header matches; one read each."""
+        wanted = schema.table.casefold()
+        for sheet in self.book.sheets:
+            for table in sheet.tables:
+                if table.name.casefold() == wanted:
+                    whole = table.range
+                    values = whole.options(ndim=2, err_to_str=True).value
+                    return self._register(schema, sheet.name, whole.row, whole.column, values, table.name)
+        search = HeaderSearch(schema)
+        for sheet in self.book.sheets:
+            used = sheet.used_range
+            values = used.options(ndim=2, err_to_str=True).value
+            rows = ((used.row + offset, cells) for offset, cells in enumerate(values))
+            found = search.scan(sheet.name, rows, first_column=used.column)
+            if found is not None:
+                offset = found.row - used.row
+                return self._register(schema, sheet.name, found.row, used.column, values[offset:], None)
+        raise ActionFailed(search.not_found(self.name).message)
+
+    def _register(self, schema: RegisterSchema, sheet: str, first_row: int, first_column: int,
+                  values: Sequence[Sequence[Any]], table: str | None) -> Register:
+        header, body = values[0], values[1:]
+        layout = match_header(header, schema, first_column=first_column)
+        data = ((first_row + 1 + index, [_cell_value(value) for value in row]) for index, row in enumerate(body))
+        return build_register(self.name, sheet, first_row, layout, data, schema.computed_columns,
+                              first_column=first_column, table=table)
+
+    # --- writing ------------------------------------------------------------------------------------------
+
+    def apply(self, marks: Marks) -> None:
+        """Remove the tool's earlier marks of the kinds being replaced, then apply these, as the openpyxl
+        writer does."""
+        record = self._read_record()
+        keep = []
+        for entry in record:
+            if entry.mark_kind in marks.replaces:
+                self._remove(entry)
+            else:
+                keep.append(entry)
+        notes_of_ours = {(e.sheet, e.ref) for e in record if e.is_note}
+        for block in marks.values:
+            self._write_column(block.sheet, block.column, block.first_row, block.values)
+        for fill in marks.fills:
+            keep.append(self._fill(fill))
+        for note in marks.notes:
+            keep.append(self._note(note, ours=(note.sheet, _a1(note.row, note.column)) in notes_of_ours))
+        if marks.findings_sheet is not None:
+            keep.append(sheet_entry(self._findings_sheet(marks.findings_sheet)))
+        self._write_record(keep)
+
+    def _sheet(self, name: str) -> Any:
+        return self.book.sheets[name]
+
+    def _write_column(self, sheet_name: str, column: int, first_row: int, values: Sequence[Any]) -> None:
+        if not values:
+            return
+        cells = self._sheet(sheet_name).range((first_row, column), (first_row + len(values) - 1, column))
+        formulas = cells.options(ndim=2).formula
+        # A live formula computes the same thing: write it back as it was rather than a number over it.
+        column_values = [[formula[0] if isinstance(formula[0], str) and formula[0].startswith("=") else value]
+                         for formula, value in zip(formulas, values, strict=True)]
+        cells.value = column_values
+
+    def _fill(self, fill: RowBlockFill) -> RecordEntry:
+        sheet = self._sheet(fill.sheet)
+        block = sheet.range((fill.first_row, fill.first_column), (fill.last_row, fill.last_column))
+        if block.color is None:
+            block.color = hex_colour(fill.colour)
+        else:  # a person's fill somewhere in the block: leave those cells as they are
+            for row in range(fill.first_row, fill.last_row + 1):
+                for column in range(fill.first_column, fill.last_column + 1):
+                    cell = sheet.range((row, column))
+                    if cell.color is None:
+                        cell.color = hex_colour(fill.colour)
+        return fill_entry(fill)
+
+    def _note(self, note: CellNote, *, ours: bool) -> RecordEntry:
+        cell = self._sheet(note.sheet).range((note.row, note.column))
+        if cell.color is None:
+            cell.color = hex_colour(note.colour)
+        existing = cell.note
+        if existing is None:
+            cell.add_note(note.note)
+        elif ours:
+            existing.text = note.note
+        return note_entry(note)
+
+    def _findings_sheet(self, listing: FindingsSheet) -> str:
+        names = [sheet.name for sheet in self.book.sheets]
+        title = unique_title(names, listing.title)
+        active = self.book.sheets.active
+        sheet = self.book.sheets.add(title, after=self.book.sheets[len(names) - 1])
+        rows = [list(listing.header), *[list(row) for row in listing.rows]]
+        sheet.range((1, 1), (len(rows), len(listing.header))).value = rows
+        for offset, (values, link) in enumerate(zip(listing.rows, listing.links, strict=True), start=2):
+            if link:
+                sheet.range((offset, 1)).add_hyperlink(f"#{link}", str(values[0]))
+        active.activate()
+        return title
+
+    # --- the record of the tool's own marks -----------------------------------------------------------------
+
+    def _read_record(self) -> list[RecordEntry]:
+        names = [sheet.name for sheet in self.book.sheets]
+        if RECORD_SHEET not in names:
+            return []
+        values = self._sheet(RECORD_SHEET).used_range.options(ndim=2).value
+        return [entry for row in values[1:] if row and (entry := RecordEntry.from_row(row)) is not None]
+
+    def _write_record(self, entries: list[RecordEntry]) -> None:
+        if RECORD_SHEET in [sheet.name for sheet in self.book.sheets]:
+            self._sheet(RECORD_SHEET).delete()
+        if not entries:
+            return
+        active = self.book.sheets.active
+        sheet = self.book.sheets.add(RECORD_SHEET, after=self.book.sheets[len(self.book.sheets) - 1])
+        rows = [list(RECORD_HEADER), *[list(entry.to_row()) for entry in entries]]
+        sheet.range((1, 1), (len(rows), 4)).value = rows
+        sheet.visible = SHEET_VERY_HIDDEN
+        active.activate()
+
+    def _remove(self, entry: RecordEntry) -> None:
+        names = [sheet.name for sheet in self.book.sheets]
+        if entry.sheet not in names:
+            return
+        sheet = self._sheet(entry.sheet)
+        if entry.is_sheet:
+            sheet.delete()
+            return
+        block = sheet[entry.ref]
+        colour, ours = block.color, _rgb(entry.colour)  # one read each: every read is a round trip to Excel
+        if colour == ours:
+            block.color = None
+        elif colour is not None:  # mixed: only cells still in the tool's colour
+            for cell in block:
+                if cell.color == ours:
+                    cell.color = None
+        if entry.is_note:
+            note = block.note
+            if note is not None:
+                note.delete()

@@ -1,0 +1,171 @@
+"""The Register tab's buttons: one Python entry point, `on_action(button id)`, called by the add-in's VBA.
+
+Each button works on the active workbook: it reads the register in one call, runs the same engine as the
+xlreg command, and writes the result back through ExcelBook in batched calls, with screen updating off while
+writing and the status bar saying what happens and then what was found. A failure shows one dialog in plain
+words; as everything is worked out before the first write, it changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xl_addin import __version__
+from xl_addin.engine.findings import Severity
+from xl_addin.engine.schema import RegisterSchema
+from xl_addin.errors import ActionFailed, WriteRefused
+from xl_addin.excel.book import ExcelBook
+
+TITLE = "Register"
+
+
+@dataclass(frozen=True)
+class Button:
+    """What a button runs with: the settings resolved for the workbook (the settings file found from its
+    folder upwards, as `xlreg` finds one from the current folder) and the day that counts as today."""
+
+    schema: RegisterSchema
+    today: dt.date
+    escalation_days: int
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def validate(book: ExcelBook, run: Button) -> str:
+    from xl_addin.engine.marks import finding_marks
+    from xl_addin.engine.validate import check_register
+
+    register = book.read_register(run.schema)
+    found = check_register(register, run.schema, today=run.today)
+    book.apply(finding_marks(register, found))
+    errors = sum(1 for finding in found if finding.severity == Severity.ERROR)
+    warnings = sum(1 for finding in found if finding.severity == Severity.WARNING)
+    return (f"Validated {_plural(len(register), 'row')}: {_plural(errors, 'error')}, "
+            f"{_plural(warnings, 'warning')}" + ("; see the Findings sheet." if found else "."))
+
+
+def priorities(book: ExcelBook, run: Button) -> str:
+    from xl_addin.engine.marks import priority_marks
+    from xl_addin.engine.priorities import compute_priorities
+
+    register = book.read_register(run.schema)
+    ranked = compute_priorities(register, run.schema)
+    book.apply(priority_marks(register, run.schema, ranked))
+    top = ranked.ranked[0] if ranked.ranked else None
+    lead = f"; first: {top.item_id} ({top.total})" if top else ""
+    unrated = f"; {_plural(len(ranked.unrated), 'item')} without a valid rating" if ranked.unrated else ""
+    return f"Ranked {_plural(len(ranked.ranked), 'open item')}{lead}{unrated}."
+
+
+def overdue(book: ExcelBook, run: Button) -> str:
+    from xl_addin.engine.marks import overdue_marks
+    from xl_addin.engine.overdue import by_owner, overdue_items
+
+    register = book.read_register(run.schema)
+    late = overdue_items(register, run.schema, as_of=run.today, escalation_days=run.escalation_days)
+    book.apply(overdue_marks(register, late))
+    owners = ", ".join(f"{owner} {len(items)}" for owner, items in by_owner(late).items())
+    escalate = sum(1 for item in late if item.escalate)
+    return (f"{_plural(len(late), 'overdue item')} as of {run.today}" + (f" ({owners})" if owners else "")
+            + (f"; {escalate} to escalate." if escalate else "."))
+
+
+def snapshot(book: ExcelBook, run: Button) -> str:
+    from xl_addin.workbook.actions import write_snapshot
+
+    register = book.read_register(run.schema)
+    path = Path(book.book.fullname)
+    if not path.is_file():
+        raise ActionFailed("Save the workbook first: the snapshot is kept in a 'snapshots' folder beside it.")
+    outcome = write_snapshot(register, run.schema, folder=path.parent / "snapshots", register_path=path,
+                             as_of=dt.datetime.now().replace(microsecond=0),
+                             register_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                             escalation_days=run.escalation_days)
+    return f"Snapshot saved: {outcome.workbook} (and {outcome.document.name})."
+
+
+def clear_marks(book: ExcelBook, run: Button) -> str:
+    from xl_addin.engine.marks import clear_marks as clear
+
+    register = book.read_register(run.schema)
+    book.apply(clear(register.sheet))
+    return "Removed the Register tab's colours, notes and Findings sheet."
+
+
+def about(book: ExcelBook, run: Button) -> str:
+    return f"xlreg {__version__} in Python {sys.version.split()[0]} ({sys.executable}); schema: {run.schema.path.name}."
+
+
+Handler = Callable[[ExcelBook, Button], str]
+HANDLERS: dict[str, Handler] = {
+    "validate": validate,
+    "priorities": priorities,
+    "overdue": overdue,
+    "snapshot": snapshot,
+    "clearMarks": clear_marks,
+    "about": about,
+}
+WRITES = {"validate", "priorities", "overdue", "clearMarks"}
+STARTING = {"validate": "Validating the register...", "priorities": "Ranking the open items...",
+            "overdue": "Looking for overdue items...", "snapshot": "Taking the review snapshot...",
+            "clearMarks": "Clearing the marks...", "about": ""}
+
+
+def on_action(action_id: str, book: Any = None, *, today: dt.date | None = None,
+              schema: RegisterSchema | None = None) -> str:
+    """Run one button on `book` (default: the active workbook); return the status-bar message shown."""
+    if book is None:
+        import xlwings as xw
+
+        # the caller is the add-in itself; the workbook to act on is the active one of that same Excel
+        book = xw.Book.caller().app.books.active
+    app = book.app
+    handler = HANDLERS.get(action_id)
+    if handler is None:
+        return _fail(app, f"The Register tab has no button '{action_id}'; reinstall the add-in "
+                          "(xlreg addin install).")
+    try:
+        run = _button(book, today=today, schema=schema)
+    except ActionFailed as error:
+        return _fail(app, str(error))
+    screen = app.screen_updating
+    app.status_bar = STARTING[action_id] or False
+    app.screen_updating = False
+    try:
+        message = handler(ExcelBook(book), run)
+    except (ActionFailed, WriteRefused) as error:
+        app.status_bar = False
+        return _fail(app, str(error))
+    except Exception as error:  # a bug: say so in one dialog rather than a traceback window
+        app.status_bar = False
+        return _fail(app, f"Something went wrong inside xlreg ({type(error).__name__}: {error}). If some "
+                          "colours or notes were added before it stopped, Clear marks removes them. Please "
+                          "report this, with the workbook if you can.")
+    finally:
+        app.screen_updating = screen
+    if action_id == "about":
+        app.alert(message, title=TITLE)
+    app.status_bar = message
+    return message
+
+
+def _button(book: Any, *, today: dt.date | None, schema: RegisterSchema | None) -> Button:
+    from xl_addin.settings import resolve
+
+    path = Path(str(book.fullname))
+    settings = resolve({}, start=path.parent) if path.is_file() else resolve({}, search=False)
+    return Button(schema=schema or settings.schema(), today=today or dt.date.today(),
+                  escalation_days=settings["escalation-days"])
+
+
+def _fail(app: Any, message: str) -> str:
+    app.alert(message, title=TITLE)
+    return message

@@ -1,0 +1,138 @@
+"""Short summaries of priorities, overdue items and snapshots, as text for people and JSON for programs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from xl_addin.engine.overdue import OverdueItem, by_owner
+from xl_addin.engine.priorities import Priorities
+from xl_addin.engine.review_diff import KINDS, ReviewChanges
+from xl_addin.report.csv_export import csv_text
+
+if TYPE_CHECKING:
+    from xl_addin.workbook.actions import SnapshotOutcome
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def priorities_text(file: str, priorities: Priorities, *, top: int = 10) -> str:
+    ranked = priorities.ranked
+    lines = [f"{file}: {len(priorities.items)} items, {len(ranked)} open items ranked"]
+    unrated = priorities.unrated
+    if unrated:
+        rows = ", ".join(str(item.row) for item in unrated)
+        lines.append(f"  No total for {len(unrated)} item(s) with missing or invalid ratings "
+                     f"({'row' if len(unrated) == 1 else 'rows'} {rows})")
+    if ranked:
+        lines.append(f"Top {min(top, len(ranked))} open priorities:")
+        for item in ranked[:top]:
+            target = f"target {_iso(item.target_date)}" if item.target_date else "no target date"
+            lines.append(f"  {item.rank:>3}. {item.item_id:<10} total {item.total:>2}  {target:<18} "
+                         f"{item.status} (row {item.row})")
+    return "\n".join(lines) + "\n"
+
+
+def priorities_json(file: str, priorities: Priorities) -> str:
+    document = {
+        "file": file,
+        "items": [
+            {"row": item.row, "id": item.item_id, "status": item.status, "total": item.total, "rank": item.rank,
+             "target_date": _iso(item.target_date), "date_raised": _iso(item.date_raised)}
+            for item in priorities.items
+        ],
+        "unrated_rows": [item.row for item in priorities.unrated],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _overdue_record(item: OverdueItem) -> dict[str, Any]:
+    return {"row": item.row, "id": item.item_id, "owner": item.owner, "status": item.status,
+            "target_date": _iso(item.target_date), "days_overdue": item.days_overdue,
+            "last_update": _iso(item.last_update), "escalate": item.escalate}
+
+
+def overdue_text(file: str, items: Sequence[OverdueItem], as_of: dt.date, escalation_days: int) -> str:
+    escalate = sum(1 for item in items if item.escalate)
+    lines = [f"{file}: {len(items)} overdue item(s) as of {as_of.isoformat()}"
+             + (f", {escalate} to escalate (no update in {escalation_days} days)" if escalate else "")]
+    for owner, group in by_owner(tuple(items)).items():
+        lines.append(f"  {owner}: {len(group)} item(s), {sum(i.days_overdue for i in group)} days overdue in all")
+        for item in group:
+            flag = "  ESCALATE" if item.escalate else ""
+            lines.append(f"    {item.item_id:<10} {item.days_overdue:>4} days overdue (target "
+                         f"{_iso(item.target_date)}), {item.status or '(no status)'}, row {item.row}{flag}")
+    return "\n".join(lines) + "\n"
+
+
+def overdue_json(file: str, items: Sequence[OverdueItem], as_of: dt.date, escalation_days: int) -> str:
+    document = {
+        "file": file,
+        "as_of": as_of.isoformat(),
+        "escalation_days": escalation_days,
+        "items": [_overdue_record(item) for item in items],
+        "by_owner": {owner: [item.item_id for item in group] for owner, group in by_owner(tuple(items)).items()},
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def snapshot_text(outcome: SnapshotOutcome) -> str:
+    """What a snapshot holds, in a few lines, and where it was written."""
+    snapshot = outcome.snapshot
+    since = snapshot.previous_review
+    lines = [f"Snapshot of {snapshot.register_file} as of {snapshot.as_of:%Y-%m-%d %H:%M}: "
+             f"{len(snapshot.items)} items.",
+             f"Last review: {since} (from {outcome.previous.name})" if outcome.previous else
+             f"Last review: {since}" if since else "Last review: none found; every item counts as new."]
+    for key in ("overdue-by-owner", "closed-since", "new-since", "open-by-priority", "completed-without-outcome"):
+        table = snapshot.table(key)
+        lines.append(f"  {table.title}: {len(table.rows)}")
+    median = snapshot.steady_stream.median_days_to_close
+    lines.append(f"  Median days from raised to closed: {median if median is not None else 'n/a'}")
+    lines += [f"  Warning: {finding.message}" for finding in snapshot.findings]
+    lines += [f"Wrote {outcome.workbook}", f"Wrote {outcome.document}"]
+    return "\n".join(lines) + "\n"
+
+
+OVERDUE_CSV_COLUMNS = ("Owner", "ID", "Status", "Target date", "Days overdue", "Last update", "Escalate", "Row")
+
+
+def overdue_csv(file: str, items: Sequence[OverdueItem], as_of: dt.date, escalation_days: int) -> str:
+    """The overdue list by owner as CSV, safe to open in a spreadsheet."""
+    rows = [(owner, item.item_id, item.status, _iso(item.target_date), item.days_overdue, _iso(item.last_update),
+             "yes" if item.escalate else "no", item.row)
+            for owner, group in by_owner(tuple(items)).items() for item in group]
+    return csv_text(OVERDUE_CSV_COLUMNS, rows)
+
+
+def changes_text(changes: ReviewChanges) -> str:
+    lines = [f"Changes in {changes.register} between the review of {changes.old_as_of} and that of "
+             f"{changes.new_as_of}:"]
+    if not changes.changes:
+        lines.append("  No changes.")
+    for kind, heading in KINDS.items():
+        group = [change for change in changes.changes if change.kind == kind]
+        if group:
+            lines.append(f"  {heading} ({len(group)}):")
+            lines += [f"    {change.describe()}" for change in group]
+    if changes.unmatched:
+        lines.append(f"  Note: {changes.unmatched} item(s) have no ID or share one, so they cannot be followed "
+                     "from one review to the next.")
+    return "\n".join(lines) + "\n"
+
+
+def changes_json(changes: ReviewChanges) -> str:
+    document = {
+        "register": changes.register,
+        "from": changes.old_as_of,
+        "to": changes.new_as_of,
+        "changes": [{"kind": c.kind, "id": c.item_id, "column": c.column or None, "before": c.before,
+                     "after": c.after, "days": c.days} for c in changes.changes],
+        "unmatched": changes.unmatched,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+

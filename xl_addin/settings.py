@@ -1,0 +1,172 @@
+"""Settings, resolved once for every command: `[tool.xlreg]` in a pyproject.toml or an xlreg.toml, the nearest
+one found from a folder upwards (the current folder for the command line, the workbook's folder for the
+Register tab). Options given on the command line win over the file, the file over the defaults; each value
+knows where it came from, and each key which commands use it, for `xlreg config show`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from xl_addin import resources
+from xl_addin.batch.inputs import ExcludeRule
+from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS
+from xl_addin.engine.schema import RegisterSchema, RegisterSchemaError
+from xl_addin.errors import ActionFailed
+from xl_addin.workbook.guard import MIB, Limits
+from xl_addin.workbook.schema_file import load_schema
+
+READERS = ("validate", "priorities", "overdue", "clear", "snapshot", "Register tab")
+SETTINGS_FILES = ("xlreg.toml", "pyproject.toml")
+
+
+@dataclass(frozen=True)
+class Key:
+    """One setting: its default, what values it takes and which commands use it."""
+
+    default: Any
+    used_by: tuple[str, ...]
+    choices: tuple[str, ...] = ()
+    whole_number: bool = False
+    patterns: bool = False
+
+
+KEYS: dict[str, Key] = {
+    "schema": Key(None, (*READERS, "new")),
+    "table": Key(None, READERS),
+    "escalation-days": Key(DEFAULT_ESCALATION_DAYS, ("overdue", "snapshot", "Register tab"), whole_number=True),
+    "fail-on": Key("error", ("validate",), choices=("error", "warning", "never")),
+    "exclude": Key([], ("validate",), patterns=True),
+    "max-findings": Key(None, ("validate",), whole_number=True),
+    "jobs": Key(None, ("validate",), whole_number=True),
+    "format": Key("text", ("validate",), choices=("text", "json", "csv", "junit", "sarif", "github")),
+    "reader": Key("auto", ("validate",), choices=("auto", "calamine", "openpyxl")),
+    # size limits checked before a workbook is parsed (see workbook.guard.Limits)
+    "max-part-mb": Key(1024, READERS, whole_number=True),
+    "max-total-mb": Key(2048, READERS, whole_number=True),
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    value: Any
+    source: str  # "default", "command line", "environment (...)" or the settings file's path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective settings of one run."""
+
+    values: Mapping[str, Setting]
+    file: Path | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key].value
+
+    def schema(self) -> RegisterSchema:
+        """The register schema these settings name (the bundled one by default), with the table name set."""
+        path = self["schema"]
+        try:
+            schema = load_schema(Path(path) if path else resources.default_schema_path())
+        except RegisterSchemaError as error:
+            raise ActionFailed(str(error)) from None
+        return replace(schema, table=self["table"]) if self["table"] else schema
+
+    def limits(self) -> Limits:
+        return Limits(max_part_bytes=self["max-part-mb"] * MIB, max_total_bytes=self["max-total-mb"] * MIB)
+
+    def exclude(self) -> tuple[ExcludeRule, ...]:
+        return tuple(self["exclude"])
+
+
+def find_settings_file(start: Path) -> tuple[Path, Mapping[str, Any]] | None:
+    """The nearest xlreg.toml, or pyproject.toml with a [tool.xlreg] table, from `start` upwards."""
+    for folder in [start, *start.parents]:
+        candidate = folder / "xlreg.toml"
+        if candidate.is_file():
+            return candidate, _read(candidate)
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            table = _read(candidate).get("tool", {}).get("xlreg")
+            if isinstance(table, dict):
+                return candidate, table
+    return None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ActionFailed(f"The settings file {path} could not be read: {error}") from None
+
+
+def _checked(key: str, value: Any, source: str, folder: Path) -> Any:
+    """A value from a settings file, checked, with paths and patterns made relative to the file's folder."""
+    if key not in KEYS:
+        raise ActionFailed(f"Unknown setting '{key}' in {source}; the settings are: {', '.join(KEYS)}.")
+    spec = KEYS[key]
+    if spec.choices and value not in spec.choices:
+        raise ActionFailed(f"Setting '{key}' in {source} must be one of {', '.join(spec.choices)}; found {value!r}.")
+    if spec.whole_number and not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+        raise ActionFailed(f"Setting '{key}' in {source} must be a whole number of 0 or more; found {value!r}.")
+    if spec.patterns:
+        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise ActionFailed(f"Setting '{key}' in {source} must be a list of patterns, such as [\"archive/**\"].")
+        return [ExcludeRule(pattern, folder) for pattern in value]
+    if key in ("schema", "table") and not isinstance(value, str):
+        raise ActionFailed(f"Setting '{key}' in {source} must be text; found {value!r}.")
+    if key == "schema":
+        return str((folder / value).resolve()) if not Path(value).is_absolute() else value
+    return value
+
+
+def resolve(command_line: Mapping[str, Any], *, start: Path | None = None, search: bool = True,
+            environment: Mapping[str, str] | None = None) -> Settings:
+    """The effective settings: defaults, then the settings file found from `start` (default: the current
+    folder) upwards unless `search` is off, then the command line. Command-line patterns are relative to the
+    current folder."""
+    values = {key: Setting(spec.default, "default") for key, spec in KEYS.items()}
+    environment = os.environ if environment is None else environment
+    if environment.get("GITHUB_ACTIONS") == "true":
+        values["format"] = Setting("github", "environment (GITHUB_ACTIONS)")
+    found = find_settings_file(start or Path.cwd()) if search else None
+    if found is not None:
+        path, table = found
+        for raw_key, value in table.items():
+            key = raw_key.replace("_", "-")
+            values[key] = Setting(_checked(key, value, str(path), path.parent), str(path))
+    for key, value in command_line.items():
+        if value is None or value == []:
+            continue
+        if KEYS[key].patterns:
+            value = [ExcludeRule(pattern, Path.cwd()) for pattern in value]
+        values[key] = Setting(value, "command line")
+    return Settings(values, found[0] if found else None)
+
+
+def describe(settings: Settings) -> str:
+    """Each key, its value, where the value came from and which commands use it."""
+    width = max(len(key) for key in settings.values)
+    lines = []
+    for key, setting in settings.values.items():
+        shown = f"{key:<{width}} = {_show(setting.value):<32}"
+        lines.append(f"{shown} ({setting.source}; used by {', '.join(KEYS[key].used_by)})")
+    return "\n".join(lines) + "\n"
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "(not set)"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) if value else "(none)"
+    return str(value)

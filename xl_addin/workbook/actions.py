@@ -1,0 +1,160 @@
+"""The register actions on workbook files: read, run the engine, and write marks back safely.
+
+The same engine and marks serve the Excel add-in; only the reading and writing differ there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from xl_addin.engine.findings import Finding
+from xl_addin.engine.marks import Marks, clear_marks, finding_marks, overdue_marks, priority_marks
+from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS, OverdueItem, overdue_items
+from xl_addin.engine.priorities import Priorities, compute_priorities
+from xl_addin.engine.register import Register
+from xl_addin.engine.schema import RegisterSchema
+from xl_addin.engine.snapshot import Snapshot, take_snapshot
+from xl_addin.engine.validate import check_register
+from xl_addin.errors import ActionFailed
+from xl_addin.workbook.atomic import write_new_file
+from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
+from xl_addin.workbook.reader import read_register
+from xl_addin.workbook.safe_write import WriteResult, load_for_update, refuse_if_locked, save_workbook
+from xl_addin.workbook.snapshot_book import build_snapshot_workbook
+from xl_addin.workbook.snapshot_json import as_of_of, dumps, load_snapshot, previous_snapshot, snapshot_document
+from xl_addin.workbook.xlsx_marks import apply_marks
+
+
+def load_register(path: Path, schema: RegisterSchema, limits: Limits = DEFAULT_LIMITS) -> Register:
+    """The register in the workbook at `path`; ActionFailed with the reason when there is none."""
+    register = read_register(path, schema, limits=limits)
+    if isinstance(register, Finding):
+        raise ActionFailed(register.message)
+    return register
+
+
+def write_marks(path: Path, marks: Marks, target: Path) -> WriteResult:
+    """Apply marks to the workbook at `path` and save to `target` (which may be `path`) safely.
+
+    The register was read once already for its values; openpyxl must load the file again, with formulas
+    rather than their cached values, to write it back without turning formulas into numbers.
+    """
+    workbook = load_for_update(path)
+    apply_marks(workbook, marks)
+    return save_workbook(workbook, path, target)
+
+
+@dataclass(frozen=True)
+class PrioritiesOutcome:
+    register: Register
+    priorities: Priorities
+    written: WriteResult | None
+
+
+def run_priorities(path: Path, schema: RegisterSchema, *, target: Path | None,
+                   limits: Limits = DEFAULT_LIMITS) -> PrioritiesOutcome:
+    if target is not None:
+        refuse_if_locked(path)
+    register = load_register(path, schema, limits)
+    priorities = compute_priorities(register, schema)
+    written = write_marks(path, priority_marks(register, schema, priorities), target) if target else None
+    return PrioritiesOutcome(register, priorities, written)
+
+
+@dataclass(frozen=True)
+class OverdueOutcome:
+    register: Register
+    items: tuple[OverdueItem, ...]
+    as_of: dt.date
+    escalation_days: int
+    written: WriteResult | None
+
+
+def run_overdue(path: Path, schema: RegisterSchema, *, as_of: dt.date, target: Path | None,
+                escalation_days: int = DEFAULT_ESCALATION_DAYS, limits: Limits = DEFAULT_LIMITS) -> OverdueOutcome:
+    if target is not None:
+        refuse_if_locked(path)
+    register = load_register(path, schema, limits)
+    items = overdue_items(register, schema, as_of=as_of, escalation_days=escalation_days)
+    written = write_marks(path, overdue_marks(register, items), target) if target else None
+    return OverdueOutcome(register, items, as_of, escalation_days, written)
+
+
+@dataclass(frozen=True)
+class MarkOutcome:
+    register: Register
+    findings: list[Finding]
+    written: WriteResult
+
+
+def run_mark_findings(path: Path, schema: RegisterSchema, *, today: dt.date, target: Path,
+                      limits: Limits = DEFAULT_LIMITS) -> MarkOutcome:
+    refuse_if_locked(path)
+    register = load_register(path, schema, limits)
+    found = check_register(register, schema, today=today)
+    return MarkOutcome(register, found, write_marks(path, finding_marks(register, found), target))
+
+
+def run_clear(path: Path, schema: RegisterSchema, *, target: Path, limits: Limits = DEFAULT_LIMITS) -> WriteResult:
+    refuse_if_locked(path)
+    register = load_register(path, schema, limits)
+    return write_marks(path, clear_marks(register.sheet), target)
+
+
+@dataclass(frozen=True)
+class SnapshotOutcome:
+    snapshot: Snapshot
+    workbook: Path
+    document: Path
+    previous: Path | None  # the earlier snapshot whose date was taken as the last review
+
+
+def snapshot_name(register_path: Path, as_of: dt.datetime) -> str:
+    return f"{register_path.stem}_{as_of:%Y-%m-%d_%H%M%S}"
+
+
+def run_snapshot(path: Path, schema: RegisterSchema, *, out_dir: Path | None, as_of: dt.datetime,
+                 since: dt.date | None = None, previous: Path | None = None,
+                 escalation_days: int = DEFAULT_ESCALATION_DAYS, limits: Limits = DEFAULT_LIMITS) -> SnapshotOutcome:
+    """Write `<register>_<as-of>.xlsx` and `.json` into `out_dir` (default: `snapshots` beside the register).
+
+    The last review is `since` if given, else the date of the `previous` snapshot, else that of the newest
+    earlier snapshot of the same register in `out_dir`; with none, every item counts as new.
+    """
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise ActionFailed(f"Could not read {path}: {error.strerror or error}.") from None
+    register = load_register(path, schema, limits)
+    folder = out_dir if out_dir is not None else path.parent / "snapshots"
+    return write_snapshot(register, schema, folder=folder, register_path=path, as_of=as_of, since=since,
+                          previous=previous, register_sha256=hashlib.sha256(content).hexdigest(),
+                          escalation_days=escalation_days)
+
+
+def write_snapshot(register: Register, schema: RegisterSchema, *, folder: Path, register_path: Path,
+                   as_of: dt.datetime, register_sha256: str, since: dt.date | None = None,
+                   previous: Path | None = None, escalation_days: int = DEFAULT_ESCALATION_DAYS) -> SnapshotOutcome:
+    """The snapshot pack of a register already read (from a file, or from Excel by the add-in)."""
+    base = folder / snapshot_name(register_path, as_of)
+    workbook_path, document_path = base.with_suffix(".xlsx"), base.with_suffix(".json")
+    for existing in (workbook_path, document_path):
+        if existing.exists():
+            raise ActionFailed(f"{existing} already exists: a snapshot as of {as_of:%Y-%m-%d %H:%M:%S} was taken "
+                               "already. Nothing was written.")
+    earlier: Path | None = None
+    if since is None:
+        found = (previous, load_snapshot(previous)) if previous else \
+            previous_snapshot(folder, register_path.name, as_of)
+        if found is not None:
+            earlier, document = found
+            since = as_of_of(document).date()
+    snapshot = take_snapshot(register, schema, as_of=as_of, previous_review=since,
+                             register_sha256=register_sha256, escalation_days=escalation_days)
+    write_new_file(workbook_path, build_snapshot_workbook(snapshot).save)
+    text = dumps(snapshot_document(snapshot))
+    write_new_file(document_path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+    return SnapshotOutcome(snapshot, workbook_path, document_path, earlier)

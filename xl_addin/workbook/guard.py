@@ -1,0 +1,101 @@
+"""Checks made on a workbook package before any XML in it is parsed: size limits against zip bombs, and
+no document type declarations (the door to entity expansion and external entities).
+
+Both read only the zip directory and the first bytes of each part, so a hostile file costs next to nothing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import zipfile
+from dataclasses import dataclass
+
+from xl_addin.workbook.package import NotAWorkbook
+
+MIB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a workbook may expand to. The defaults admit any register Excel itself can hold comfortably
+    (a 1,048,576-row sheet of 20 columns is some 400 MB of XML) and refuse what only a bomb would be."""
+
+    max_part_bytes: int = 1024 * MIB
+    max_total_bytes: int = 2048 * MIB
+    max_parts: int = 10_000
+    # Real sheet XML compresses 5 to 40 times; a bomb, hundreds or thousands of times.
+    max_ratio: float = 200.0
+    ratio_applies_above: int = 16 * MIB
+    max_prolog_bytes: int = 64 * 1024
+
+
+DEFAULT_LIMITS = Limits()
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+
+
+def check_package(archive: zipfile.ZipFile, file_name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Raise NotAWorkbook, in plain words, if the package breaks a limit or declares a DTD in any XML part."""
+    entries = archive.infolist()
+    if len(entries) > limits.max_parts:
+        raise NotAWorkbook(f"{file_name} holds {len(entries):,} parts, more than the limit of "
+                           f"{limits.max_parts:,}; it was not read.")
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        too_big = entry.file_size > limits.max_part_bytes
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        bomb = entry.file_size > limits.ratio_applies_above and ratio > limits.max_ratio
+        if too_big or bomb:
+            raise NotAWorkbook(
+                f"{file_name} was not read: its part {entry.filename} would expand from "
+                f"{entry.compress_size / MIB:,.1f} MB to {entry.file_size / MIB:,.0f} MB ({ratio:,.0f} times), "
+                "beyond the size limits for a workbook. It may be a 'zip bomb'.")
+    if total > limits.max_total_bytes:
+        raise NotAWorkbook(f"{file_name} was not read: it would expand to {total / MIB:,.0f} MB, beyond the "
+                           f"limit of {limits.max_total_bytes / MIB:,.0f} MB.")
+    for entry in entries:
+        if entry.filename.lower().endswith(_XML_SUFFIXES) and _declares_dtd(archive, entry, limits):
+            raise NotAWorkbook(
+                f"{file_name} was not read: its part {entry.filename} contains a document type declaration "
+                "(<!DOCTYPE>), which Excel never writes and which can be used to attack the reader "
+                "(entity expansion, external entities).")
+
+
+def _declares_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: Limits) -> bool:
+    """True when the part's prolog (everything before the root element) holds a DTD, or is too long to be
+    an honest one."""
+    with archive.open(entry) as stream:
+        head = stream.read(limits.max_prolog_bytes)
+    text = _decode(head)
+    position = 0
+    while True:
+        position = _skip_space(text, position)
+        if text.startswith("<?", position):
+            end = text.find("?>", position)
+        elif text.startswith("<!--", position):
+            end = text.find("-->", position)
+        else:
+            # "<!DOCTYPE" (or any other declaration) is refused; the root element, or something that is not
+            # XML at all, ends the prolog and is left to the parser
+            return text.startswith("<!", position)
+        if end < 0:
+            # a prolog of comments longer than the limit: no workbook has one
+            return len(head) >= limits.max_prolog_bytes
+        position = end + 2
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n\ufeff":
+        position += 1
+    return position
+
+
+def _decode(head: bytes) -> str:
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if head.startswith(bom):
+            return head[len(bom):].decode(encoding, errors="replace")
+    if head.startswith(b"<\x00"):
+        return head.decode("utf-16-le", errors="replace")
+    if head.startswith(b"\x00<"):
+        return head.decode("utf-16-be", errors="replace")
+    return head.decode("utf-8", errors="replace")

@@ -1,0 +1,189 @@
+"""Find and read the register in an .xlsx/.xlsm file with openpyxl, without Excel."""
+
+from __future__ import annotations
+
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal, Protocol
+from xml.etree.ElementTree import ParseError
+
+import openpyxl
+from defusedxml import DefusedXmlException
+from openpyxl.utils import range_boundaries
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import WorkSheetParser
+
+from xl_addin.engine.findings import UNREADABLE_FILE, Finding
+from xl_addin.engine.header import HEADER_SEARCH_ROWS, HeaderSearch, match_header
+from xl_addin.engine.register import CellError, HeaderLayout, Register, build_register
+from xl_addin.engine.schema import RegisterSchema
+from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits, check_package
+from xl_addin.workbook.package import NotAWorkbook, TablePart, has_error_cells, sheet_parts, sniff, tables
+
+
+def unreadable(file: str, reason: str) -> Finding:
+    """The finding for a file that could not be read at all."""
+    return UNREADABLE_FILE.at(file, reason=reason)
+
+
+ReaderName = Literal["auto", "calamine", "openpyxl"]
+
+
+class Grid(Protocol):
+    """Cell values of a workbook's worksheets, row by row, 1-based."""
+
+    sheet_names: list[str]
+
+    def rows(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
+             max_col: int | None) -> Iterator[tuple[int, tuple[Any, ...]]]: ...
+
+    def close(self) -> None: ...
+
+
+class OpenpyxlGrid:
+    """openpyxl in read-only mode: cached formula values, walking only the rows the XML holds."""
+
+    def __init__(self, path: Path) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions do not affect values
+            self._workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        self.sheet_names = [sheet.title for sheet in self._workbook.worksheets]
+
+    def rows(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
+             max_col: int | None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        return present_rows(self._workbook[sheet], min_row=min_row, max_row=max_row, min_col=min_col,
+                            max_col=max_col)
+
+    def close(self) -> None:
+        self._workbook.close()
+
+
+class CalamineGrid:
+    """python-calamine (Rust): the same values, several times faster on large sheets."""
+
+    def __init__(self, path: Path) -> None:
+        import python_calamine
+
+        self._workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        self.sheet_names = [meta.name for meta in self._workbook.sheets_metadata
+                            if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        self._cache: dict[str, list[list[Any]]] = {}
+
+    def _values(self, sheet: str) -> list[list[Any]]:
+        if sheet not in self._cache:
+            self._cache[sheet] = self._workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        return self._cache[sheet]
+
+    def rows(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
+             max_col: int | None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        values = self._values(sheet)
+        last = len(values) if max_row is None else min(max_row, len(values))
+        for number in range(min_row, last + 1):
+            row = values[number - 1]
+            cells = row[min_col - 1:max_col] if max_col is not None else row[min_col - 1:]
+            if max_col is not None and len(cells) < max_col - min_col + 1:
+                cells = [*cells, *([None] * (max_col - min_col + 1 - len(cells)))]
+            yield number, tuple(cells)
+
+    def close(self) -> None:
+        self._workbook.close()
+
+
+def _open_grid(path: Path, reader: ReaderName) -> Grid:
+    if reader in ("auto", "calamine"):
+        try:
+            return CalamineGrid(path)
+        except Exception:  # calamine cannot answer for this file; openpyxl will, or will say why not
+            if reader == "calamine":
+                raise
+    return OpenpyxlGrid(path)
+
+
+def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None,
+                  reader: ReaderName = "auto", limits: Limits = DEFAULT_LIMITS) -> Register | Finding:
+    """The register in a workbook, or the one finding that says why there is none."""
+    file = name or str(path)
+    try:
+        sniff(path)
+        with zipfile.ZipFile(path) as archive:
+            check_package(archive, path.name, limits)
+            sheets = sheet_parts(archive)
+            table_parts = tables(archive, sheets)
+            if reader == "auto" and has_error_cells(archive, sheets):
+                reader = "openpyxl"  # calamine reads #REF! and its kind as empty cells
+    except NotAWorkbook as error:
+        return unreadable(file, str(error))
+    except (zipfile.BadZipFile, KeyError, ParseError, EOFError) as error:
+        return unreadable(file, f"{path.name} is damaged and cannot be read ({error}).")
+    except DefusedXmlException as error:
+        return unreadable(file, f"{path.name} contains XML that is not allowed in a workbook ({error}).")
+    try:
+        grid = _open_grid(path, reader)
+    except Exception as error:  # the readers raise many types for damaged packages; all mean "unreadable"
+        return unreadable(file, f"{path.name} is damaged and cannot be read ({type(error).__name__}: {error}).")
+    try:
+        return _find_register(grid, table_parts, schema, file)
+    finally:
+        grid.close()
+
+
+def _find_register(grid: Grid, table_parts: Sequence[TablePart], schema: RegisterSchema,
+                   file: str) -> Register | Finding:
+    wanted = schema.table.casefold()
+    for table in table_parts:
+        if table.name.casefold() == wanted and table.sheet in grid.sheet_names and table.header_rows:
+            return _read_table(grid, table, schema, file)
+    search = HeaderSearch(schema)
+    for sheet in grid.sheet_names:
+        found = search.scan(sheet, grid.rows(sheet, min_row=1, max_row=HEADER_SEARCH_ROWS, min_col=1, max_col=None))
+        if found is not None:
+            data = grid.rows(sheet, min_row=found.row + 1, max_row=None, min_col=1, max_col=found.layout.last_column)
+            return _register(file, sheet, found.row, found.layout, data, schema, table=None)
+    return search.not_found(file)
+
+
+def _read_table(grid: Grid, table: TablePart, schema: RegisterSchema, file: str) -> Register:
+    first_column, first_row, last_column, last_row = range_boundaries(table.ref)
+    header = next(grid.rows(table.sheet, min_row=first_row, max_row=first_row, min_col=first_column,
+                            max_col=last_column), (first_row, ()))[1]
+    layout = match_header(header, schema, first_column=first_column)
+    data = grid.rows(table.sheet, min_row=first_row + table.header_rows, max_row=last_row,
+                     min_col=first_column, max_col=last_column)
+    return _register(file, table.sheet, first_row, layout, data, schema, table=table.name,
+                     first_column=first_column)
+
+
+def present_rows(sheet: ReadOnlyWorksheet, *, min_row: int, max_row: int | None, min_col: int,
+                 max_col: int | None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, values) for the rows the sheet's XML actually holds.
+
+    openpyxl's own iterator invents an empty row for every gap, so one formatted cell at row 1,048,576
+    would cost a million empty rows; this walks only what is there.
+    """
+    workbook = sheet.parent
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, data_only=workbook.data_only,
+                                 epoch=workbook.epoch, date_formats=workbook._date_formats,
+                                 timedelta_formats=workbook._timedelta_formats)
+        for number, cells in parser.parse():
+            if number < min_row:
+                continue
+            if max_row is not None and number > max_row:
+                break
+            last = max_col or max((cell["column"] for cell in cells), default=min_col)
+            values: list[Any] = [None] * (last - min_col + 1)
+            for cell in cells:
+                column = cell["column"]
+                if min_col <= column <= last:
+                    value = cell["value"]
+                    values[column - min_col] = CellError(value) if cell["data_type"] == "e" else value
+            yield number, tuple(values)
+
+
+def _register(file: str, sheet: str, header_row: int, layout: HeaderLayout,
+              data: Iterable[tuple[int, Sequence[Any]]], schema: RegisterSchema, *, table: str | None,
+              first_column: int = 1) -> Register:
+    return build_register(file, sheet, header_row, layout, data, schema.computed_columns,
+                          first_column=first_column, table=table)

@@ -1,0 +1,141 @@
+"""The snapshot's JSON form: versioned (validators/snapshot.schema.json), fixed key order, ISO dates,
+so that two reviews can be compared by a program."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from xl_addin.engine.snapshot import BUNCHING_WINDOW_DAYS, FORMAT, FORMAT_VERSION, Snapshot
+from xl_addin.errors import ActionFailed
+from xl_addin.report.findings import finding_record, json_value
+
+SNAPSHOT_SCHEMA_FILE = "snapshot.schema.json"
+
+
+def snapshot_document(snapshot: Snapshot) -> dict[str, Any]:
+    steady = snapshot.steady_stream
+    window = None
+    if steady.busiest_start is not None and steady.busiest_end is not None:
+        window = {"from": steady.busiest_start.isoformat(), "to": steady.busiest_end.isoformat(),
+                  "entries": steady.busiest_entries}
+    return {
+        "format": FORMAT,
+        "formatVersion": FORMAT_VERSION,
+        "register": {"file": snapshot.register_file, "sha256": snapshot.register_sha256, "sheet": snapshot.sheet,
+                     "schema": snapshot.schema_title},
+        "asOf": snapshot.as_of.isoformat(timespec="seconds"),
+        "previousReview": snapshot.previous_review.isoformat() if snapshot.previous_review else None,
+        "roles": dict(snapshot.roles),
+        "statuses": {kind: list(names) for kind, names in snapshot.statuses.items()},
+        "steadyStream": {"windowDays": BUNCHING_WINDOW_DAYS, "entriesInYear": steady.entries_in_year,
+                         "busiestWindow": window, "bunched": steady.bunched,
+                         "medianDaysToClose": steady.median_days_to_close},
+        "findings": [finding_record(finding) for finding in snapshot.findings],
+        "review": [{"key": table.key, "title": table.title, "columns": list(table.columns),
+                    "rows": [[json_value(value) for value in row] for row in table.rows]}
+                   for table in snapshot.tables],
+        "columns": list(snapshot.columns),
+        "items": [{"row": item["row"], "values": {column: json_value(item.get(column))
+                                                  for column in snapshot.columns}}
+                  for item in snapshot.items],
+    }
+
+
+def dumps(document: Mapping[str, Any]) -> str:
+    """Indented for people, except that each item and each table row takes one line: the file stays readable
+    and line-diffable, and a 10,000-item register does not take seconds to encode (indented JSON is encoded
+    in pure Python)."""
+    parts = []
+    for key, value in document.items():
+        if key == "items":
+            text = _lines([_compact(item) for item in value], "  ")
+        elif key == "review":
+            text = _lines([_table(table) for table in value], "  ")
+        else:
+            text = _compact(value, indent=2).replace("\n", "\n  ")
+        parts.append(f"  {_compact(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def _compact(value: Any, *, indent: int | None = None) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+def _lines(texts: list[str], margin: str) -> str:
+    """A JSON array with one element per line, closed at `margin`."""
+    if not texts:
+        return "[]"
+    inner = margin + "  "
+    return "[\n" + ",\n".join(inner + text.replace("\n", "\n" + inner) for text in texts) + "\n" + margin + "]"
+
+
+def _table(table: Mapping[str, Any]) -> str:
+    fields = [f"  {_compact(key)}: {_compact(value)}" for key, value in table.items() if key != "rows"]
+    fields.append('  "rows": ' + _lines([_compact(row) for row in table["rows"]], "  "))
+    return "{\n" + ",\n".join(fields) + "\n}"
+
+
+def load_snapshot(path: Path) -> dict[str, Any]:
+    """Read a snapshot JSON and check it against its format; ActionFailed in plain words if it is not one."""
+    document = _read_snapshot(path)
+    problem = next(iter(sorted(_snapshot_validator().iter_errors(document), key=str)), None)
+    if problem is not None:
+        where = "/".join(str(part) for part in problem.absolute_path) or "the top level"
+        raise ActionFailed(f"{path.name} is not a valid snapshot at {where}: {problem.message}")
+    return document
+
+
+def _read_snapshot(path: Path) -> dict[str, Any]:
+    """The JSON of a file that says it is a snapshot of this format version (not yet checked in full)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ActionFailed(f"Snapshot not found: {path}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ActionFailed(f"{path.name} is not a snapshot file xlreg can read ({error}).") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ActionFailed(f"{path.name} is not an xlreg snapshot (its 'format' is not '{FORMAT}').")
+    if document.get("formatVersion") != FORMAT_VERSION:
+        raise ActionFailed(f"{path.name} is snapshot format version {document.get('formatVersion')}; this xlreg "
+                           f"reads version {FORMAT_VERSION}.")
+    return document
+
+
+@lru_cache(maxsize=1)
+def _snapshot_validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    from xl_addin.resources import validators_dir
+
+    return Draft202012Validator(json.loads((validators_dir() / SNAPSHOT_SCHEMA_FILE).read_text(encoding="utf-8")))
+
+
+def as_of_of(document: Mapping[str, Any]) -> dt.datetime:
+    return dt.datetime.fromisoformat(document["asOf"])
+
+
+def previous_snapshot(folder: Path, register_file: str, before: dt.datetime) -> tuple[Path, dict[str, Any]] | None:
+    """The newest snapshot of the same register in `folder` taken before `before`, if any.
+
+    Files that are not snapshots, or are of another register, are passed over.
+    """
+    candidates = []
+    for path in folder.glob("*.json") if folder.is_dir() else ():
+        try:  # a first look only: the one chosen is checked in full below
+            document = _read_snapshot(path)
+            register, as_of = Path(document["register"]["file"]).name, as_of_of(document)
+        except (ActionFailed, KeyError, TypeError, ValueError):
+            continue
+        if register == Path(register_file).name and as_of < before:
+            candidates.append((as_of, path.name, path))
+    for _, _, path in sorted(candidates, reverse=True):
+        try:
+            return path, load_snapshot(path)
+        except ActionFailed:
+            continue
+    return None
