@@ -138,3 +138,41 @@ def test_writing_options_are_checked(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert run("priorities", sample, "-o", "a.xlsx", "--in-place")[0] == 2
     assert run("clear", sample)[0] == 2
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_no_arguments_lists_the_commands_and_version_and_module_entry_work() -> None:
+    code, text = run()
+    assert code == 0
+    for command in ("validate", "priorities", "overdue", "clear", "snapshot", "diff", "new", "addin", "config",
+                    "demo"):
+        assert f"    {command}" in text, command
+    completed = subprocess.run([sys.executable, "-m", "xl_addin", "--version"], capture_output=True, text=True,
+                               timeout=60, check=True)
+    from xl_addin import __version__
+    assert completed.stdout.strip() == f"xlreg {__version__}"
+
+
+@pytest.mark.parametrize("arguments", [["priorities", "--top", "-3"], ["priorities", "--top", "0"],
+                                       ["overdue", "--escalation-days", "-5"], ["validate", "--jobs", "0"]])
+def test_negative_counts_are_refused(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    command, *options = arguments
+    assert run(command, str(resources.sample_path()), *options)[0] == 2
+    assert "is not a whole number of" in capsys.readouterr().err
+
+
+def test_one_unrated_row_is_a_row(tmp_path: Path) -> None:
+    code, text = run("priorities", str(CASES / "invalid" / "ratings-missing.xlsx"))
+    assert code == 0 and "No total for 1 item(s) with missing or invalid ratings (row 2)" in text
+    assert "(rows 2, 3)" in run("priorities", str(CASES / "invalid" / "ratings-out-of-range.xlsx"))[1]
+
+
+def test_text_report_keeps_a_long_location_apart_from_its_code(tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(CASES / "invalid" / "total-stale.xlsx")
+    workbook["Register"].title = "Findings Register"
+    path = tmp_path / "long.xlsx"
+    workbook.save(path)
+    _, text = run("validate", str(path), "--as-of", "2026-11-25")
+    line = next(line for line in text.splitlines() if "stale-total" in line)
+    assert "Findings Register!K2  stale-total  Priority total says 9" in line

@@ -56,4 +56,9 @@ def test_demo_reports_every_planted_problem_and_exits_1(tmp_path: Path) -> None:
     assert (tmp_path / "demo" / "sample_register.xlsx").is_file()
     assert "Changed: Priority total for 57 items (1 typed-in total(s) corrected" in completed.stdout
     assert "Changed: highlighted" in completed.stdout
+    assert "Changed: filled and annotated 24 cells with a finding" in completed.stdout
+    import openpyxl
+
+    assert "Findings" in openpyxl.load_workbook(tmp_path / "demo" / "sample_register.xlsx").sheetnames
+    assert len(list((tmp_path / "demo" / "snapshots").glob("sample_register_*.json"))) == 1
     assert list((tmp_path / "demo" / "xlreg-backups").glob("sample_register.*.xlsx"))

@@ -93,7 +93,8 @@ def target(args: argparse.Namespace, source: Path) -> Path | None:
         return source
     if args.output is not None and args.output.resolve() == source.resolve():
         raise UsageError("-o names the input file itself; use --in-place to update it.")
-    return args.output  # type: ignore[no-any-return]
+    output: Path | None = args.output
+    return output
 
 
 def written(result: WriteResult | None) -> str:

@@ -13,10 +13,10 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from xl_addin import __version__
 from xl_addin.cli import actions, addin, config, demo, new, review, validate
 from xl_addin.cli.common import EXIT_CLEAN, EXIT_INTERNAL, EXIT_USAGE, UsageError
 from xl_addin.errors import ActionFailed, WriteRefused
+from xl_addin.version import __version__
 
 EXIT_INTERRUPTED = 130
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import Any
 
 from xl_addin.engine.columns import rows_holding
 from xl_addin.engine.findings import Finding, Severity, define
@@ -33,8 +34,8 @@ def cell_findings(register: Register) -> dict[int, dict[str, Finding]]:
         number = register.columns[column]
         for index in rows_holding(values, odd):
             value = values[index]
-            where = {"sheet": register.sheet, "row": register.row_numbers[index], "column_number": number,
-                     "column": column}
+            where: dict[str, Any] = {"sheet": register.sheet, "row": register.row_numbers[index],
+                                     "column_number": number, "column": column}
             if type(value) is str:
                 shown = ", ".join(sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(value)}))
                 found[index][column] = CONTROL_CHARACTERS.at(register.file, **where, value=value, characters=shown)

@@ -22,9 +22,11 @@ def bad_values(column: Sequence[Any], tests: Sequence[IsBad]) -> Iterator[int]:
     """Indexes of the non-empty cells that fail any of `tests`; each distinct value is tested once."""
     distinct = set(column)
     distinct.discard(None)
-    bad = {v for v in distinct if any(test(v) for test in tests)}
-    if any(type(v) is bool for v in distinct) or any(type(v) is bool for v in bad):
-        # True == 1 and False == 0: membership cannot tell them apart, so compare by type and value
-        bad_pairs = {(type(v), v) for v in bad}
+    # True == 1 and False == 0, and a set keeps only one of each pair: where the column may mix them (a 0 or 1
+    # is there: its type is only known from a scan, in C), test (type, value) pairs instead
+    if (0 in distinct or 1 in distinct) and bool in set(map(type, column)):
+        pairs = {(type(v), v) for v in column if v is not None}
+        bad_pairs = {(kind, v) for kind, v in pairs if any(test(v) for test in tests)}
         return (i for i, v in enumerate(column) if v is not None and (type(v), v) in bad_pairs)
+    bad = {v for v in distinct if any(test(v) for test in tests)}
     return rows_holding(column, bad)

@@ -178,3 +178,27 @@ class FileResult:
     def checked(self) -> bool:
         """False when the file could not be checked at all (unreadable, or no register in it)."""
         return not any(finding.blocks_check for finding in self.findings)
+
+
+def json_value(value: Any) -> Any:
+    """A cell value as JSON holds it: dates and times in ISO form, anything else unusual as text."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def finding_record(finding: Finding) -> dict[str, Any]:
+    """A finding as a JSON-ready mapping with a fixed key order."""
+    return {
+        "code": finding.code,
+        "severity": str(finding.severity),
+        "file": finding.file,
+        "sheet": finding.sheet,
+        "cell": finding.cell,
+        "row": finding.row or None,
+        "column": finding.column or None,
+        "value": json_value(finding.value),
+        "message": finding.message,
+    }

@@ -124,7 +124,7 @@ def layout_findings(register: Register, schema: RegisterSchema) -> list[Finding]
     found = []
     must_have = {column.name for column in schema.columns if column.required}
     must_have |= conditionally_required(schema.document)
-    where = {"sheet": register.sheet, "row": register.header_row}
+    where: dict[str, Any] = {"sheet": register.sheet, "row": register.header_row}
     for column in schema.columns:
         if column.name in register.columns:
             continue

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xl_addin import __version__
 from xl_addin.engine.findings import Severity
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.errors import ActionFailed, WriteRefused
 from xl_addin.excel.book import ExcelBook
+from xl_addin.version import __version__
 
 TITLE = "Register"
 

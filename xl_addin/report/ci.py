@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from xl_addin import __version__
 from xl_addin.engine.catalog import finding_types
 from xl_addin.engine.findings import FileResult, Finding, Severity
+from xl_addin.version import __version__
 
 _SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 

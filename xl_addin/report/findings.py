@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from itertools import groupby
-from typing import Any
 
-from xl_addin.engine.findings import FileResult, Finding, Severity
+from xl_addin.engine.findings import FileResult, Finding, Severity, finding_record, json_value
 from xl_addin.report.ci import github_report, junit_report, sarif_report
 from xl_addin.report.csv_export import csv_text
 
@@ -57,29 +55,6 @@ def summary_line(results: Sequence[FileResult]) -> str:
     totals = {severity: sum(result.count(severity) for result in results) for severity in Severity}
     counted = ", ".join(_plural(totals[severity], str(severity)) for severity in reversed(Severity))
     return f"{_plural(len(results), 'file')} checked, {clean} clean: {counted}."
-
-
-def json_value(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return value.isoformat()
-    return str(value)
-
-
-def finding_record(finding: Finding) -> dict[str, Any]:
-    """A finding as a JSON-ready mapping with a fixed key order."""
-    return {
-        "code": finding.code,
-        "severity": str(finding.severity),
-        "file": finding.file,
-        "sheet": finding.sheet,
-        "cell": finding.cell,
-        "row": finding.row or None,
-        "column": finding.column or None,
-        "value": json_value(finding.value),
-        "message": finding.message,
-    }
 
 
 def json_report(results: Sequence[FileResult]) -> str:

@@ -10,9 +10,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from xl_addin.engine.findings import finding_record, json_value
 from xl_addin.engine.snapshot import BUNCHING_WINDOW_DAYS, FORMAT, FORMAT_VERSION, Snapshot
 from xl_addin.errors import ActionFailed
-from xl_addin.report.findings import finding_record, json_value
 
 SNAPSHOT_SCHEMA_FILE = "snapshot.schema.json"
 

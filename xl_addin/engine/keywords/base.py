@@ -51,6 +51,7 @@ class Example:
     passing: tuple[Mapping[str, Any], ...]
     failing: tuple[Mapping[str, Any], ...]
     expected: tuple[tuple[int, str, str], ...]  # for the failing rows
+    today: dt.date = dt.date(2026, 11, 25)
 
 
 KeywordCheck = Callable[[RegisterContext, Validator, Any, Any, Mapping[str, Any]], Iterator[ValidationError]]

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Set up everything the test suite needs on a fresh Debian/Ubuntu machine: LibreOffice and poppler (a real
+# spreadsheet engine and PDF pages for the tests), LibreOffice's Python bridge, and .venv with xlreg and its
+# development tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-calc-nogui)
+command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# LibreOffice's Python bridge, for reading the add-in's VBA back through LibreOffice (system Python only)
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || need_apt+=(python3-uno)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  else
+    echo "note: ${need_apt[*]} not installed and no root; LibreOffice tests will be skipped (they fail under CI=true)."
+  fi
+fi
+
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "xlreg needs Python 3.10 or newer"; exit 2; }
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev,excel]'
