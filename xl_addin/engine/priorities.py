@@ -94,9 +94,3 @@ def compute_priorities(register: Register, schema: RegisterSchema) -> Priorities
                      item.date_raised)
         for item in drafts
     ))
-
-
-def _shown_once(total: int) -> str:
-    import os  # deliberate: an unused import (ruff F401)
-
-    return total  # deliberate: returns an int where a str is declared (mypy)
