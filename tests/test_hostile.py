@@ -78,17 +78,24 @@ def test_writing_commands_refuse_unreadable_files_without_touching_anything(case
         assert _snapshot(folder) == before, command  # no backup, no temporary file, no change
 
 
-def test_every_writing_command_refuses_a_workbook_open_in_excel(corpus: Path, tmp_path: Path) -> None:
+def test_every_writing_command_refuses_to_write_into_a_workbook_open_in_excel(corpus: Path, tmp_path: Path) -> None:
     path = tmp_path / "register.xlsx"
     shutil.copyfile(corpus / "title-block.xlsx", path)
     (tmp_path / "~$register.xlsx").write_bytes(b"\x0bAna Costa" + bytes(150))  # what Excel leaves beside it
     before = _snapshot(tmp_path)
     for command in (["priorities", "--in-place"], ["overdue", "--in-place"], ["validate", "--mark", "--in-place"],
-                    ["clear", "--in-place"], ["priorities", "-o", str(tmp_path / "out.xlsx")]):
+                    ["clear", "--in-place"]):
         run = run_xlreg(command[0], str(path), *command[1:])
         assert run.code == 2, (command, run.out, run.err)
-        assert "open" in run.err and "Excel" in run.err, run.err
+        assert "open in Excel" in run.err and "--ignore-lock" in run.err, run.err
         assert _snapshot(tmp_path) == before, command
+    # a copy can be written from the last saved version, and the message says which version it is
+    run = run_xlreg("validate", str(path), "--mark", "-o", str(tmp_path / "copy.xlsx"))
+    assert run.code in (0, 1) and "is open in Excel" in run.out and "last saved version" in run.out, run.out
+    assert (tmp_path / "copy.xlsx").is_file() and _snapshot(tmp_path) != before
+    # a lock left by a crash can be overridden
+    run = run_xlreg("priorities", str(path), "--in-place", "--ignore-lock")
+    assert run.code == 0 and "Wrote" in run.out, run.err
 
 
 def test_size_limits_come_from_the_settings_file(corpus: Path, tmp_path: Path) -> None:

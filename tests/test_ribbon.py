@@ -68,7 +68,7 @@ CLI = {
 
 def through_cli(button: str, source: Path, target: Path) -> None:
     command = CLI[button]
-    assert main([command[0], str(source), *command[1:], "-o", str(target)], out=io.StringIO()) in (0, 1)
+    assert main([command[0], str(source), *command[1:], "-o", str(target), "--force"], out=io.StringIO()) in (0, 1)
 
 
 def through_ribbon(button: str, source: Path, target: Path) -> tuple[str, EngineImpl, Any]:

@@ -48,13 +48,13 @@ def run_priorities(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.workbook import actions
 
     settings = common.settings(args)
-    outcome = actions.run_priorities(args.file, settings.schema(), target=common.target(args, args.file),
-                                     limits=settings.limits())
+    output = common.output(args, args.file)
+    outcome = actions.run_priorities(args.file, settings.schema(), output=output, limits=settings.limits())
     if args.format == "json":
         out.write(summaries.priorities_json(str(args.file), outcome.priorities))
     else:
         out.write(summaries.priorities_text(str(args.file), outcome.priorities, top=args.top))
-        out.write(common.written(outcome.written))
+        out.write(common.read_note(args.file, output) + common.written(outcome.written))
     return EXIT_CLEAN
 
 
@@ -65,22 +65,27 @@ def run_overdue(args: argparse.Namespace, out: TextIO) -> int:
     settings = common.settings(args)
     as_of = args.as_of or dt.date.today()
     escalation_days = settings["escalation-days"]
-    outcome = actions.run_overdue(args.file, settings.schema(), as_of=as_of, target=common.target(args, args.file),
+    output = common.output(args, args.file)
+    outcome = actions.run_overdue(args.file, settings.schema(), as_of=as_of, output=output,
                                   escalation_days=escalation_days, limits=settings.limits())
     render = {"json": summaries.overdue_json, "csv": summaries.overdue_csv}.get(args.format, summaries.overdue_text)
     out.write(render(str(args.file), outcome.items, as_of, escalation_days))
     if args.format == "text":
-        out.write(common.written(outcome.written))
+        out.write(common.read_note(args.file, output) + common.written(outcome.written))
     return EXIT_CLEAN
 
 
 def run_clear(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.workbook import actions
 
-    target = common.target(args, args.file)
-    if target is None:
+    output = common.output(args, args.file)
+    if output is None:
         raise UsageError("clear needs -o OUT (a new workbook) or --in-place (update FILE).")
     settings = common.settings(args)
-    result = actions.run_clear(args.file, settings.schema(), target=target, limits=settings.limits())
-    out.write("Removed xlreg's highlights, notes and Findings sheet.\n" + common.written(result))
+    result = actions.run_clear(args.file, settings.schema(), output=output, limits=settings.limits())
+    if result.changed:
+        out.write("Removed xlreg's highlights, notes and Findings sheet.\n")
+    else:
+        out.write("Nothing to clear: the workbook has no highlights, notes or Findings sheet from xlreg.\n")
+    out.write(common.read_note(args.file, output) + common.written(result))
     return EXIT_CLEAN

@@ -13,6 +13,7 @@ from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS
 
 if TYPE_CHECKING:
     from xl_addin.settings import Settings
+    from xl_addin.workbook.actions import Output
     from xl_addin.workbook.safe_write import WriteResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -75,6 +76,10 @@ def output_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("-o", "--output", type=Path, metavar="OUT", help="write the result to a new workbook OUT")
     group.add_argument("--in-place", action="store_true",
                        help="update FILE itself (atomically, after keeping a backup in xlreg-backups/)")
+    parser.add_argument("--force", action="store_true", help="with -o: replace OUT if it exists")
+    parser.add_argument("--ignore-lock", action="store_true",
+                        help="with --in-place: write even though Excel's lock file (~$FILE) is beside the workbook "
+                             "(only when Excel is not running and a crash left the lock behind)")
 
 
 def settings(args: argparse.Namespace, **given: Any) -> Settings:
@@ -87,19 +92,41 @@ def settings(args: argparse.Namespace, **given: Any) -> Settings:
     return resolve(options)
 
 
-def target(args: argparse.Namespace, source: Path) -> Path | None:
+def output(args: argparse.Namespace, source: Path) -> Output | None:
     """Where a writing command writes: the source itself, a new file, or nowhere (report only)."""
+    from xl_addin.workbook.actions import Output
+
     if args.in_place:
-        return source
-    if args.output is not None and args.output.resolve() == source.resolve():
+        return Output(source, ignore_lock=args.ignore_lock)
+    out: Path | None = args.output
+    if out is None:
+        return None
+    if out.resolve() == source.resolve():
         raise UsageError("-o names the input file itself; use --in-place to update it.")
-    output: Path | None = args.output
-    return output
+    if out.suffix.lower() != source.suffix.lower():
+        raise UsageError(f"-o {out.name}: the new workbook must be a {source.suffix} file like {source.name} "
+                         f"(for example {out.with_suffix(source.suffix).name}).")
+    if out.exists() and not args.force:
+        raise UsageError(f"{out} already exists; choose another name or add --force to replace it.")
+    return Output(out)
+
+
+def read_note(source: Path, result: Output | None) -> str:
+    """When Excel has the workbook open and a copy is written, say which version was read."""
+    from xl_addin.workbook.actions import open_elsewhere
+
+    lock = open_elsewhere(source)
+    if lock is None or result is None or result.target.resolve() == source.resolve():
+        return ""
+    return (f"Note: {source.name} is open in Excel ({lock.name} is beside it); this is its last saved version, "
+            "without changes not yet saved.\n")
 
 
 def written(result: WriteResult | None) -> str:
     if result is None:
         return ""
+    if not result.changed and result.backup is None and result.target.exists():
+        return f"{result.target} already holds this; nothing was changed.\n"
     backup = f" (backup of the original: {result.backup})" if result.backup else ""
     return f"Wrote {result.target}{backup}\n"
 

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     out.write(text_report([result]))
 
     out.write(f"\n$ xlreg priorities {sample} --in-place\n")
-    ranked = actions.run_priorities(sample, schema, target=sample)
+    ranked = actions.run_priorities(sample, schema, output=actions.Output(sample))
     out.write(summaries.priorities_text(str(sample), ranked.priorities, top=5))
     totals = sum(1 for item in ranked.priorities.items if item.total is not None)
     total_column = schema.role("total") or ""
@@ -53,12 +53,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
               f"formulas kept) and Priority rank for {len(ranked.priorities.ranked)} open items.\n")
 
     out.write(f"\n$ xlreg overdue {sample} --in-place\n")
-    late = actions.run_overdue(sample, schema, as_of=today, target=sample)
+    late = actions.run_overdue(sample, schema, as_of=today, output=actions.Output(sample))
     out.write(summaries.overdue_text(str(sample), late.items, today, late.escalation_days))
     out.write(f"Changed: highlighted {len(late.items)} overdue rows.\n")
 
     out.write(f"\n$ xlreg validate {sample} --mark --in-place\n")
-    marked = actions.run_mark_findings(sample, schema, today=today, target=sample)
+    marked = actions.run_mark_findings(sample, schema, today=today, output=actions.Output(sample))
     cells = len({finding.cell for finding in marked.findings if finding.cell})
     out.write(f"Changed: filled and annotated {cells} cells with a finding and listed all "
               f"{len(marked.findings)} on a Findings sheet; `xlreg clear` removes them again. A backup of each "

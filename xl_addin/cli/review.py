@@ -50,6 +50,10 @@ def run_snapshot(args: argparse.Namespace, out: TextIO) -> int:
                                    since=args.since, previous=args.previous,
                                    escalation_days=settings["escalation-days"], limits=settings.limits())
     out.write(summaries.snapshot_text(outcome))
+    lock = actions.open_elsewhere(args.file)
+    if lock is not None:
+        out.write(f"Note: {args.file.name} is open in Excel ({lock.name} is beside it); the snapshot froze its last "
+                  "saved version, without changes not yet saved.\n")
     return EXIT_CLEAN
 
 

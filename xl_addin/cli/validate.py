@@ -73,10 +73,10 @@ def _validate_and_mark(args: argparse.Namespace, settings: Any, today: dt.date, 
     if len(args.files) != 1:
         raise UsageError("--mark works on one workbook at a time.")
     path = Path(args.files[0])
-    target = common.target(args, path)
-    if target is None:
+    output = common.output(args, path)
+    if output is None:
         raise UsageError("--mark needs -o OUT (a new workbook) or --in-place (update FILE).")
-    outcome = run_mark_findings(path, settings.schema(), today=today, target=target, limits=settings.limits())
+    outcome = run_mark_findings(path, settings.schema(), today=today, output=output, limits=settings.limits())
     found, register = outcome.findings, outcome.register
     result = FileResult(file=str(path), findings=tuple(found), rows_checked=len(register), sheet=register.sheet,
                         header_row=register.header_row)
@@ -84,5 +84,5 @@ def _validate_and_mark(args: argparse.Namespace, settings: Any, today: dt.date, 
     if settings["format"] == "text":
         marked = len({f.cell for f in found if f.cell})
         out.write(f"Marked {marked} cell(s) and listed {len(found)} finding(s) on the Findings sheet.\n")
-        out.write(common.written(outcome.written))
+        out.write(common.read_note(path, output) + common.written(outcome.written))
     return common.exit_code([result], FAIL_LEVELS[settings["fail-on"]])

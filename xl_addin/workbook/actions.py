@@ -22,10 +22,9 @@ from xl_addin.errors import ActionFailed
 from xl_addin.workbook.atomic import write_new_file
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
 from xl_addin.workbook.reader import read_register
-from xl_addin.workbook.safe_write import WriteResult, load_for_update, refuse_if_locked, save_workbook
+from xl_addin.workbook.safe_write import WriteResult, lock_file, refuse_if_locked, write_marks
 from xl_addin.workbook.snapshot_book import build_snapshot_workbook
 from xl_addin.workbook.snapshot_json import as_of_of, dumps, load_snapshot, previous_snapshot, snapshot_document
-from xl_addin.workbook.xlsx_marks import apply_marks
 
 
 def load_register(path: Path, schema: RegisterSchema, limits: Limits = DEFAULT_LIMITS) -> Register:
@@ -36,15 +35,30 @@ def load_register(path: Path, schema: RegisterSchema, limits: Limits = DEFAULT_L
     return register
 
 
-def write_marks(path: Path, marks: Marks, target: Path) -> WriteResult:
-    """Apply marks to the workbook at `path` and save to `target` (which may be `path`) safely.
+@dataclass(frozen=True)
+class Output:
+    """Where a writing action writes: `target` (the workbook itself for in place), and whether a lock file
+    left beside the workbook by a crashed Excel is to be ignored."""
 
-    The register was read once already for its values; openpyxl must load the file again, with formulas
-    rather than their cached values, to write it back without turning formulas into numbers.
-    """
-    workbook = load_for_update(path)
-    apply_marks(workbook, marks)
-    return save_workbook(workbook, path, target)
+    target: Path
+    ignore_lock: bool = False
+
+
+def _refuse_early(path: Path, output: Output | None) -> None:
+    """Before any reading: an in-place write into a workbook open in Excel is refused."""
+    if output is not None and output.target.resolve() == path.resolve() and not output.ignore_lock:
+        refuse_if_locked(path)
+
+
+def _write(path: Path, marks: Marks, output: Output | None) -> WriteResult | None:
+    if output is None:
+        return None
+    return write_marks(path, marks, output.target, ignore_lock=output.ignore_lock)
+
+
+def open_elsewhere(path: Path) -> Path | None:
+    """Excel's lock file when someone has the workbook open (what was read is then the last saved version)."""
+    return lock_file(path)
 
 
 @dataclass(frozen=True)
@@ -54,14 +68,12 @@ class PrioritiesOutcome:
     written: WriteResult | None
 
 
-def run_priorities(path: Path, schema: RegisterSchema, *, target: Path | None,
+def run_priorities(path: Path, schema: RegisterSchema, *, output: Output | None = None,
                    limits: Limits = DEFAULT_LIMITS) -> PrioritiesOutcome:
-    if target is not None:
-        refuse_if_locked(path)
+    _refuse_early(path, output)
     register = load_register(path, schema, limits)
     priorities = compute_priorities(register, schema)
-    written = write_marks(path, priority_marks(register, schema, priorities), target) if target else None
-    return PrioritiesOutcome(register, priorities, written)
+    return PrioritiesOutcome(register, priorities, _write(path, priority_marks(register, schema, priorities), output))
 
 
 @dataclass(frozen=True)
@@ -73,14 +85,12 @@ class OverdueOutcome:
     written: WriteResult | None
 
 
-def run_overdue(path: Path, schema: RegisterSchema, *, as_of: dt.date, target: Path | None,
+def run_overdue(path: Path, schema: RegisterSchema, *, as_of: dt.date, output: Output | None = None,
                 escalation_days: int = DEFAULT_ESCALATION_DAYS, limits: Limits = DEFAULT_LIMITS) -> OverdueOutcome:
-    if target is not None:
-        refuse_if_locked(path)
+    _refuse_early(path, output)
     register = load_register(path, schema, limits)
     items = overdue_items(register, schema, as_of=as_of, escalation_days=escalation_days)
-    written = write_marks(path, overdue_marks(register, items), target) if target else None
-    return OverdueOutcome(register, items, as_of, escalation_days, written)
+    return OverdueOutcome(register, items, as_of, escalation_days, _write(path, overdue_marks(register, items), output))
 
 
 @dataclass(frozen=True)
@@ -90,18 +100,20 @@ class MarkOutcome:
     written: WriteResult
 
 
-def run_mark_findings(path: Path, schema: RegisterSchema, *, today: dt.date, target: Path,
+def run_mark_findings(path: Path, schema: RegisterSchema, *, today: dt.date, output: Output,
                       limits: Limits = DEFAULT_LIMITS) -> MarkOutcome:
-    refuse_if_locked(path)
+    _refuse_early(path, output)
     register = load_register(path, schema, limits)
     found = check_register(register, schema, today=today)
-    return MarkOutcome(register, found, write_marks(path, finding_marks(register, found), target))
+    written = write_marks(path, finding_marks(register, found), output.target, ignore_lock=output.ignore_lock)
+    return MarkOutcome(register, found, written)
 
 
-def run_clear(path: Path, schema: RegisterSchema, *, target: Path, limits: Limits = DEFAULT_LIMITS) -> WriteResult:
-    refuse_if_locked(path)
+def run_clear(path: Path, schema: RegisterSchema, *, output: Output, limits: Limits = DEFAULT_LIMITS) -> WriteResult:
+    """Remove the tool's marks; `changed` is False when there were none (in place, nothing is rewritten)."""
+    _refuse_early(path, output)
     register = load_register(path, schema, limits)
-    return write_marks(path, clear_marks(register.sheet), target)
+    return write_marks(path, clear_marks(register.sheet), output.target, ignore_lock=output.ignore_lock)
 
 
 @dataclass(frozen=True)

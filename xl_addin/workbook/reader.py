@@ -91,7 +91,8 @@ class CalamineGrid:
         self._workbook.close()
 
 
-def _open_grid(path: Path, reader: ReaderName) -> Grid:
+def open_grid(path: Path, reader: ReaderName = "auto") -> Grid:
+    """A grid over the workbook's sheets: calamine where it can read the file, else openpyxl."""
     if reader in ("auto", "calamine"):
         try:
             return CalamineGrid(path)
@@ -120,7 +121,7 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
     except DefusedXmlException as error:
         return unreadable(file, f"{path.name} contains XML that is not allowed in a workbook ({error}).")
     try:
-        grid = _open_grid(path, reader)
+        grid = open_grid(path, reader)
     except Exception as error:  # the readers raise many types for damaged packages; all mean "unreadable"
         return unreadable(file, f"{path.name} is damaged and cannot be read ({type(error).__name__}: {error}).")
     try:

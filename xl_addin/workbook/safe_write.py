@@ -1,71 +1,63 @@
-"""Write a workbook without ever losing data.
+"""Write marks into a workbook without ever losing data.
 
-- Refuse when Excel has the workbook open (its `~$` owner file lies beside it).
-- Save to a temporary file in the target's folder, compare the package with the original part by part, and
-  refuse, naming what would be lost, when openpyxl dropped or rewrote anything it does not own.
-- Keep a backup of the original, fsync, then rename over the target in one step.
+- In place: refuse when Excel has the workbook open (its `~$` owner file lies beside it; `ignore_lock` for a
+  lock left by a crash) or when the file is read-only.
+- Build the new package in a temporary file in the target's folder (marks_writer: only what xlreg owns is
+  edited, every other entry is copied as its compressed bytes).
+- Before anything is replaced, check the result against the original: every entry xlreg does not own is
+  there with the same bytes, every relationship still leads to a part, and the entries xlreg wrote parse.
+  Otherwise refuse, naming the part; the original is untouched.
+- Keep a backup of the original, flush to disk, then rename over the target in one step.
 On refusal or any failure the original is untouched and the temporary file is removed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
-import re
 import shutil
+import stat
 import tempfile
-import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.parsers import expat
 
-import openpyxl
-from openpyxl.workbook.workbook import Workbook
-
+from xl_addin.engine.marks import RECORD_SHEET, Marks, RecordEntry
 from xl_addin.errors import WriteRefused
+from xl_addin.workbook import package_edit
 from xl_addin.workbook.atomic import os_message
+from xl_addin.workbook.marks_writer import CannotWrite, PackageMarks
+from xl_addin.workbook.notes import NotesUnreadable
+from xl_addin.workbook.package_edit import PackageUnreadable
+from xl_addin.workbook.styles import StylesUnreadable
+from xl_addin.workbook.zip_package import PackageTooLarge, same_entry
 
 BACKUP_FOLDER = "xlreg-backups"
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+# What a part is, for a person, by where it lives in the package.
+PART_KINDS = (
+    ("xl/charts/", "a chart"), ("xl/chartsheets/", "a chart sheet"), ("xl/media/", "an image"),
+    ("xl/drawings/", "a drawing"), ("xl/pivotTables/", "a pivot table"), ("xl/pivotCache/", "a pivot cache"),
+    ("xl/slicers/", "a slicer"), ("xl/timelines/", "a timeline"), ("xl/externalLinks/", "an external link"),
+    ("xl/activeX/", "an ActiveX control"), ("xl/ctrlProps/", "a form control"),
+    ("xl/threadedComments/", "threaded comments"), ("xl/model/", "the data model"),
+    ("xl/queryTables/", "a query table"), ("customXml/", "custom XML"), ("xl/vbaProject", "the macros (VBA)"),
+    ("xl/embeddings/", "an embedded object"), ("xl/worksheets/", "a worksheet"), ("docProps/", "the properties"),
+    ("xl/printerSettings/", "printer settings"),
+)
 
 
 @dataclass(frozen=True)
 class WriteResult:
     target: Path
     backup: Path | None
+    changed: bool = True  # False: the workbook already held exactly this, so it was left as it was
 
 
-# What openpyxl cannot round-trip, by the part names that carry it.
-_PART_KINDS: list[tuple[str, str]] = [
-    (r"^xl/charts/", "charts"),
-    (r"^xl/chartsheets/", "chart sheets"),
-    (r"^xl/media/", "images"),
-    (r"^xl/drawings/(?!.*\.vml$)", "drawings (shapes, charts or images)"),  # VML holds notes: openpyxl owns
-    (r"^xl/pivotTables/", "pivot tables"),
-    (r"^xl/pivotCache/", "pivot caches"),
-    (r"^xl/slicers/", "slicers"),
-    (r"^xl/slicerCaches/", "slicers"),
-    (r"^xl/timelines/", "timelines"),
-    (r"^xl/timelineCaches/", "timelines"),
-    (r"^xl/externalLinks/", "external links"),
-    (r"^xl/activeX/", "ActiveX controls"),
-    (r"^xl/ctrlProps/", "form controls"),
-    (r"^xl/threadedComments/", "threaded comments"),
-    (r"^xl/persons/", "threaded comment authors"),
-    (r"^xl/model/", "a data model"),
-    (r"^xl/queryTables/", "query tables"),
-    (r"^xl/connections\.xml$", "data connections"),
-    (r"^customXml/", "custom XML parts"),
-    (r"^xl/vbaProject\.bin$", "macros (VBA)"),
-    (r"^xl/embeddings/", "embedded objects"),
-]
-# Excel 2010+ extensions inside sheet XML that openpyxl drops.
-_SHEET_EXTENSIONS = [
-    (b"x14:dataValidation", "data validation lists from other sheets (x14 extension)"),
-    (b"x14:conditionalFormatting", "conditional formats with Excel 2010 features (x14 extension)"),
-    (b"x14:sparklineGroup", "sparklines"),
-    (b"x14:slicerList", "slicers"),
-]
+def describe_part(name: str) -> str:
+    kind = next((label for prefix, label in PART_KINDS if name.startswith(prefix)), "")
+    return f"{name} ({kind})" if kind else name
 
 
 def lock_file(path: Path) -> Path | None:
@@ -84,53 +76,92 @@ def refuse_if_locked(path: Path) -> None:
     if lock is not None:
         raise WriteRefused(
             f"{path.name} is open in Excel (its lock file {lock.name} is beside it). Close it in Excel and try "
-            "again; nothing was changed.")
+            "again; if Excel is not running (a crash can leave the lock file behind), add --ignore-lock. Nothing "
+            "was changed.")
 
 
-def load_for_update(path: Path) -> Workbook:
-    """Load a workbook to change it, keeping macros and links openpyxl can carry."""
-    refuse_if_locked(path)
-    keep_vba = path.suffix.lower() == ".xlsm"
+def refuse_if_read_only(path: Path) -> None:
+    """A file marked read-only is not replaced, even by a user the system would let replace it."""
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about parts it will drop; the package comparison before saving names those.
-            warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, keep_vba=keep_vba, keep_links=True, rich_text=True)
-    except Exception as error:  # openpyxl raises many types for damaged packages
-        raise WriteRefused(f"{path.name} could not be opened for writing ({type(error).__name__}: {error}); "
-                           "nothing was changed.") from None
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise WriteRefused(f"{path.name} is read-only; nothing was changed. Make it writable (in its "
+                           "properties) to update it, or write a new workbook with -o.")
 
 
-def _inventory(path: Path) -> tuple[dict[str, set[str]], dict[str, int]]:
-    """Kind -> hashes of the parts of that kind; and counts of the extensions inside sheets."""
-    kinds: dict[str, set[str]] = {}
-    extensions: dict[str, int] = {}
-    with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                data = archive.read(name)
-                for marker, label in _SHEET_EXTENSIONS:
-                    extensions[label] = extensions.get(label, 0) + data.count(b"<" + marker)
-            for pattern, label in _PART_KINDS:
-                if re.search(pattern, name):
-                    digest = hashlib.sha256(archive.read(name)).hexdigest()
-                    kinds.setdefault(label, set()).add(digest)
-    return kinds, extensions
+def read_record(path: Path) -> list[RecordEntry]:
+    """The record of the tool's own marks in the workbook at `path` (empty when there is none)."""
+    from xl_addin.workbook.reader import open_grid
+
+    grid = open_grid(path)
+    try:
+        if RECORD_SHEET not in grid.sheet_names:
+            return []
+        rows = grid.rows(RECORD_SHEET, min_row=2, max_row=None, min_col=1, max_col=4)
+        return [entry for _, values in rows if (entry := RecordEntry.from_row(values)) is not None]
+    finally:
+        grid.close()
 
 
-def what_would_be_lost(original: Path, written: Path) -> list[str]:
-    """Plain descriptions of what the written package dropped or changed of what openpyxl does not own."""
-    before, before_extensions = _inventory(original)
-    after, after_extensions = _inventory(written)
-    lost = []
-    for label, digests in before.items():
-        missing = digests - after.get(label, set())
-        if missing:
-            lost.append(f"{label} ({len(missing)} of {len(digests)} would be dropped or rewritten)")
-    for label, count in before_extensions.items():
-        if count > after_extensions.get(label, 0):
-            lost.append(label)
-    return sorted(set(lost))
+def check_kept(original: Path, written: Path, owned: set[str]) -> None:
+    """Refuse, naming the part, unless every entry of `original` that is not `owned` is in `written` with the
+    same bytes, every relationship in `written` leads to a part, and the entries xlreg wrote parse as XML."""
+    with original.open("rb") as before_file, written.open("rb") as after_file, \
+            zipfile.ZipFile(before_file) as before, zipfile.ZipFile(after_file) as after:
+        kept = {info.filename: info for info in after.infolist()}
+        for info in before.infolist():
+            if info.filename in owned:
+                continue
+            other = kept.get(info.filename)
+            if other is None:
+                raise WriteRefused(f"Nothing was written: the new {original.name} would have lost its part "
+                                   f"{describe_part(info.filename)}. The workbook was not changed.")
+            if not same_entry(before_file, info, after_file, other):
+                raise WriteRefused(f"Nothing was written: the new {original.name} would have changed its part "
+                                   f"{describe_part(info.filename)}. The workbook was not changed.")
+        names = set(kept)
+        for name in names:
+            if name.endswith(".rels"):
+                source = _rels_source(name)
+                for _, _, target in package_edit.relationships(after.read(name), source):
+                    if target not in names and target.rstrip("/") not in names and _existed(before, target):
+                        raise WriteRefused(f"Nothing was written: in the new {original.name}, {source} would "
+                                           f"point to {target}, which it would no longer have. The workbook was not "
+                                           "changed.")
+        for name in owned & names:
+            if name.lower().endswith(_XML_SUFFIXES) and (name not in before.namelist() or _parses(before, name)) \
+                    and not _parses(after, name):
+                raise WriteRefused(f"Nothing was written: xlreg's change to {name} in {original.name} did not come "
+                                   "out as well-formed XML (a bug in xlreg). The workbook was not changed.")
+
+
+def _rels_source(rels: str) -> str:
+    folder, base = rels.rsplit("/_rels/", 1) if "/_rels/" in rels else ("", rels.split("_rels/", 1)[-1])
+    return f"{folder}/{base[:-len('.rels')]}" if folder else base[:-len(".rels")]
+
+
+def _existed(archive: zipfile.ZipFile, name: str) -> bool:
+    return name in archive.namelist()
+
+
+def _parses(archive: zipfile.ZipFile, name: str) -> bool:
+    """Whether the entry is well-formed XML (streamed through expat; a document type declaration fails it)."""
+    parser = expat.ParserCreate()
+
+    def refuse(*args: object) -> None:
+        raise ValueError("document type declaration")
+
+    parser.StartDoctypeDeclHandler = refuse
+    try:
+        with archive.open(name) as stream:
+            while chunk := stream.read(1 << 20):
+                parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except (expat.ExpatError, ValueError):
+        return False
+    return True
 
 
 def _fsync(path: Path) -> None:
@@ -158,27 +189,37 @@ def _backup(original: Path, now: dt.datetime) -> Path:
     return backup
 
 
-def _default_save(workbook: Workbook, path: Path) -> None:
-    workbook.save(path)
+def _write_package(source: Path, marks: Marks, temporary: Path) -> tuple[set[str], bool]:
+    """Build the new package in `temporary`; return the entries xlreg owns and whether anything changed."""
+    record = read_record(source)
+    with source.open("rb") as handle, zipfile.ZipFile(handle) as archive, temporary.open("wb") as target:
+        package = PackageMarks(source, archive, record)
+        package.apply(marks)
+        changed = package.write(handle, target)
+        return package.owned, changed
 
 
-def save_workbook(workbook: Workbook, source: Path, target: Path) -> WriteResult:
-    """Save `workbook` (loaded from `source`) to `target`, which may be `source` itself."""
+def write_marks(source: Path, marks: Marks, target: Path, *, ignore_lock: bool = False) -> WriteResult:
+    """Apply `marks` to the workbook at `source` and write it to `target`, which may be `source` itself."""
     in_place = target.resolve() == source.resolve()
-    refuse_if_locked(source)
-    if not in_place and target.exists():
+    if in_place:
+        if not ignore_lock:
+            refuse_if_locked(source)
+        refuse_if_read_only(source)
+    elif target.exists():
         refuse_if_locked(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=".xlreg-", suffix=target.suffix, dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=".xlreg-", suffix=target.suffix, dir=target.parent)
+    except OSError as error:
+        raise WriteRefused(_os_message(error, target)) from None
     os.close(handle)
     temporary = Path(name)
     try:
-        _default_save(workbook, temporary)
-        lost = what_would_be_lost(source, temporary)
-        if lost:
-            raise WriteRefused(
-                f"Nothing was written: saving {source.name} through xlreg would lose " + "; ".join(lost) + ". "
-                "The workbook was not changed; use the Excel add-in for this workbook instead.")
+        owned, changed = _write_package(source, marks, temporary)
+        if in_place and not changed:
+            return WriteResult(target=target, backup=None, changed=False)
+        check_kept(source, temporary, owned)
         # mkstemp makes the file private; give the result the permissions the workbook had.
         shutil.copymode(target if target.exists() else source, temporary)
         _fsync(temporary)
@@ -186,6 +227,15 @@ def save_workbook(workbook: Workbook, source: Path, target: Path) -> WriteResult
         os.replace(temporary, target)
         _fsync_folder(target.parent)
         return WriteResult(target=target, backup=backup)
+    except (CannotWrite, StylesUnreadable, NotesUnreadable, PackageUnreadable) as error:
+        raise WriteRefused(f"Nothing was written: {source.name} cannot be changed safely: {error}. The workbook "
+                           "was not changed.") from None
+    except PackageTooLarge:
+        raise WriteRefused(f"Nothing was written: {source.name} is too large to be rewritten (over 4 GB). The "
+                           "workbook was not changed.") from None
+    except zipfile.BadZipFile as error:
+        raise WriteRefused(f"Nothing was written: {source.name} is damaged ({error}). The workbook was not "
+                           "changed.") from None
     except OSError as error:
         raise WriteRefused(_os_message(error, target)) from None
     finally:

@@ -1,0 +1,467 @@
+"""Apply marks to a workbook file by editing its package: only what xlreg owns changes.
+
+xlreg owns: the cells it writes (computed values, the formats of the cells it fills), the cell formats list
+(appended to), its notes in the sheet's notes parts, its own sheets (the Findings sheet, the record of its
+marks) and the entries that list parts (the workbook's sheets, relationships, content types). Every other
+entry of the package is copied as its compressed bytes; `owned` names what may differ, for the check made
+before the original is replaced (safe_write).
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+import re
+import tempfile
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+from xml.sax.saxutils import escape, quoteattr
+
+from xl_addin.engine.findings import column_letter
+from xl_addin.engine.marks import (
+    FINDINGS_WIDTHS,
+    NOTE_AUTHOR,
+    RECORD_HEADER,
+    RECORD_SHEET,
+    CellNote,
+    FindingsSheet,
+    Marks,
+    RecordEntry,
+    RowBlockFill,
+    fill_entry,
+    note_entry,
+    sheet_entry,
+    unique_title,
+)
+from xl_addin.workbook import package_edit as edit
+from xl_addin.workbook.notes import Notes
+from xl_addin.workbook.package import sheet_parts, workbook_part
+from xl_addin.workbook.sheet_edit import Restyle, RowEdit, SheetEditor
+from xl_addin.workbook.styles import StyleSheet
+from xl_addin.workbook.zip_package import CHUNK, PackageWriter, deflate
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STYLES_REL = edit.REL + "/styles"
+_IDMAP = re.compile(rb'<o:idmap\b[^>]*\sdata="([^"]*)"')
+_LEGACY_DRAWING = re.compile(rb"<(?:[\w.-]+:)?legacyDrawing\b[^>]*?/>")
+# CT_Worksheet's elements that come after legacyDrawing: a new one goes before the first of them
+_AFTER_LEGACY_DRAWING = re.compile(rb"<(?:[\w.-]+:)?(?:legacyDrawingHF|drawingHF|picture|oleObjects|controls|"
+                                   rb"webPublishItems|tableParts|extLst)\b|</(?:[\w.-]+:)?worksheet>")
+# big sheets are compressed a little less: the time goes into writing, the size barely changes
+FAST_LEVEL_ABOVE = 8 << 20
+
+
+class CannotWrite(Exception):
+    """Something in the workbook that xlreg would have to change cannot be changed safely; the message says what
+    (and nothing was written)."""
+
+
+def _cells(ref: str) -> Iterator[tuple[int, int]]:
+    match = re.fullmatch(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?", ref.replace("$", ""))
+    if match is None:
+        return
+    from xl_addin.workbook.sheet_edit import column_number
+
+    first_column, first_row = column_number(match.group(1).encode()), int(match.group(2))
+    last_column = column_number(match.group(3).encode()) if match.group(3) else first_column
+    last_row = int(match.group(4)) if match.group(4) else first_row
+    for row in range(first_row, last_row + 1):
+        for column in range(first_column, last_column + 1):
+            yield row, column
+
+
+@dataclass
+class _SheetPlan:
+    """The edits to one worksheet part."""
+
+    part: str
+    rows: dict[int, RowEdit] = field(default_factory=lambda: defaultdict(RowEdit))
+    restyles: dict[tuple[int, int], list[Restyle]] = field(default_factory=lambda: defaultdict(list))
+    notes: Notes | None = None
+
+    def restyle(self, row: int, column: int, change: Restyle) -> None:
+        self.restyles[(row, column)].append(change)
+
+    def value(self, row: int, column: int, value: Any) -> None:
+        self.rows[row].values[column] = value
+
+    def finish(self) -> dict[int, RowEdit]:
+        for (row, column), changes in self.restyles.items():
+            self.rows[row].formats[column] = _compose(changes)
+        return dict(self.rows)
+
+
+def _compose(changes: list[Restyle]) -> Restyle:
+    def restyle(current: int) -> int | None:
+        new = current
+        for change in changes:
+            result = change(new)
+            if result is not None:
+                new = result
+        return new if new != current else None
+    return restyle
+
+
+class PackageMarks:
+    """Marks applied to one workbook package; `write` produces the new package."""
+
+    def __init__(self, source: Path, archive: zipfile.ZipFile, record: list[RecordEntry]) -> None:
+        self.source = source
+        self.archive = archive
+        self.names = {info.filename for info in archive.infolist()}
+        self.lower_names = {name.lower() for name in self.names}
+        self.workbook_part = workbook_part(archive)
+        self.workbook = archive.read(self.workbook_part).decode("utf-8")
+        if "purl.oclc.org/ooxml" in self.workbook[:4000]:
+            raise CannotWrite("it is saved as Strict Open XML, which xlreg does not write into; save it in Excel as "
+                              "an ordinary Excel Workbook (.xlsx) and try again")
+        self.workbook_rels_part = edit.rels_name(self.workbook_part)
+        self.workbook_rels = self._text(self.workbook_rels_part)
+        self.content_types = self._text("[Content_Types].xml") or ""
+        self.sheets = sheet_parts(archive)
+        styles = [target for _, kind, target in edit.relationships(self.workbook_rels, self.workbook_part)
+                  if kind == STYLES_REL]
+        if not styles or styles[0] not in self.names:
+            raise CannotWrite("it has no formats part (styles), which every workbook Excel saves has")
+        self.styles_part = styles[0]
+        self.styles = StyleSheet(archive.read(self.styles_part))
+        self.record = record
+        self.plans: dict[str, _SheetPlan] = {}
+        self.replaced: dict[str, bytes] = {}
+        self.added: dict[str, bytes] = {}
+        self.removed: set[str] = set()
+        # sheets of the tool's to remove: kept until the end, as a new sheet of the same title takes the place
+        self.leaving: set[str] = set()
+        self.owned: set[str] = {self.workbook_part, self.workbook_rels_part, "[Content_Types].xml", self.styles_part}
+
+    def _text(self, name: str) -> str | None:
+        return self.archive.read(name).decode("utf-8") if name in self.names else None
+
+    def _plan(self, sheet: str) -> _SheetPlan | None:
+        part = self.sheets.get(sheet)
+        if part is None or part not in self.names:
+            return None
+        if part not in self.plans:
+            self.plans[part] = _SheetPlan(part)
+            self.owned |= {part, edit.rels_name(part)}
+        return self.plans[part]
+
+    # --- marks -> plans ---------------------------------------------------------------------------------------
+
+    def apply(self, marks: Marks) -> None:
+        kept = []
+        for entry in self.record:
+            if entry.mark_kind in marks.replaces:
+                self._remove(entry)
+            else:
+                kept.append(entry)
+        for block in marks.values:
+            plan = self._plan(block.sheet)
+            if plan is not None:
+                for offset, value in enumerate(block.values):
+                    plan.value(block.first_row + offset, block.column, value)
+        kept += [self._fill(fill) for fill in marks.fills]
+        kept += [self._note(note) for note in marks.notes]
+        if marks.findings_sheet is not None:
+            kept.append(self._findings_sheet(marks.findings_sheet))
+        for title in sorted(self.leaving):
+            self._remove_sheet(title)
+        self._write_record(kept)
+
+    def _unfill(self, colour: str) -> Restyle:
+        styles = self.styles
+        return lambda current: styles.without_fill(current) if styles.has_tool_fill(current, colour) else None
+
+    def _fill_with(self, colour: str) -> Restyle:
+        styles = self.styles
+        return lambda current: None if styles.has_fill(current) else styles.with_fill(current, colour)
+
+    def _remove(self, entry: RecordEntry) -> None:
+        if entry.is_sheet:
+            self.leaving.add(entry.sheet)
+            return
+        plan = self._plan(entry.sheet)
+        if plan is None:
+            return
+        for row, column in _cells(entry.ref):
+            plan.restyle(row, column, self._unfill(entry.colour))
+            if entry.is_note:
+                self._notes(plan).remove((row, column))
+
+    def _fill(self, fill: RowBlockFill) -> RecordEntry:
+        plan = self._plan(fill.sheet)
+        if plan is not None:
+            for row in range(fill.first_row, fill.last_row + 1):
+                for column in range(fill.first_column, fill.last_column + 1):
+                    plan.restyle(row, column, self._fill_with(fill.colour))
+        return fill_entry(fill)
+
+    def _note(self, note: CellNote) -> RecordEntry:
+        plan = self._plan(note.sheet)
+        if plan is not None:
+            plan.restyle(note.row, note.column, self._fill_with(note.colour))
+            self._notes(plan).add((note.row, note.column), note.note)
+        return note_entry(note)
+
+    # --- notes ------------------------------------------------------------------------------------------------
+
+    def _notes(self, plan: _SheetPlan) -> Notes:
+        if plan.notes is None:
+            rels = self._text(edit.rels_name(plan.part))
+            found = {kind.rsplit("/", 1)[-1]: target for _, kind, target in edit.relationships(rels, plan.part)}
+            comments, vml = found.get("comments"), found.get("vmlDrawing")
+            plan.notes = Notes.read(self.archive.read(comments) if comments in self.names else None,
+                                    self.archive.read(vml) if vml in self.names else None,
+                                    author=NOTE_AUTHOR, first_block=self._free_vml_block())
+            self.owned |= {name for name in (comments, vml) if name}
+        return plan.notes
+
+    def _free_vml_block(self) -> int:
+        blocks = [0]
+        for name in self.names:
+            if name.lower().endswith(".vml"):
+                for found in _IDMAP.findall(self.archive.read(name)):
+                    blocks += [int(block) for block in found.split(b",") if block.strip().isdigit()]
+        return max(blocks) + 1
+
+    def _notes_parts(self, plan: _SheetPlan) -> Callable[[bytes], bytes]:
+        """Write the sheet's notes parts; return the edit its XML's tail needs (a legacyDrawing in or out)."""
+        notes = plan.notes
+        if notes is None or not notes.changed:
+            return bytes
+        rels_part = edit.rels_name(plan.part)
+        rels = self._text(rels_part)
+        found = {kind.rsplit("/", 1)[-1]: (rel_id, target) for rel_id, kind, target in
+                 edit.relationships(rels, plan.part)}
+        tail_edit: Callable[[bytes], bytes] = bytes
+        if notes.empty:
+            for key in ("comments", "vmlDrawing"):
+                if key in found:
+                    rel_id, target = found[key]
+                    if key == "vmlDrawing" and b"<v:shape " in notes.vml_bytes():
+                        self.replaced[target] = notes.vml_bytes()  # it holds other shapes (form controls)
+                        continue
+                    rels = edit.remove_relationship(rels or "", rel_id)
+                    self.removed.add(target)
+                    self.content_types = edit.remove_override(self.content_types, target)
+                    if key == "vmlDrawing":
+                        tail_edit = _remove_legacy_drawing(rel_id)
+            self._set(rels_part, rels)
+            return tail_edit
+        if "comments" in found:
+            self.replaced[found["comments"][1]] = notes.comments_bytes()
+        else:
+            part = self._free_name("xl/comments{}.xml")
+            self.added[part] = notes.comments_bytes()
+            rel_id = edit.new_relationship_id(rels)
+            rels = edit.add_relationship(rels, rel_id, edit.COMMENTS_REL, edit.relative_target(plan.part, part))
+            self.content_types = edit.add_override(self.content_types, part, edit.COMMENTS_TYPE)
+        if "vmlDrawing" in found:
+            self.replaced[found["vmlDrawing"][1]] = notes.vml_bytes()
+        else:
+            part = self._free_name("xl/drawings/vmlDrawing{}.vml")
+            self.added[part] = notes.vml_bytes()
+            rel_id = edit.new_relationship_id(rels)
+            rels = edit.add_relationship(rels, rel_id, edit.VML_REL, edit.relative_target(plan.part, part))
+            self.content_types = edit.ensure_default(self.content_types, "vml", edit.VML_TYPE)
+            tail_edit = _add_legacy_drawing(rel_id)
+        self._set(rels_part, rels)
+        return tail_edit
+
+    def _set(self, part: str, text: str | None) -> None:
+        if text is None:
+            return
+        if part in self.names:
+            self.replaced[part] = text.encode("utf-8")
+        else:
+            self.added[part] = text.encode("utf-8")
+        self.owned.add(part)
+
+    def _free_name(self, pattern: str) -> str:
+        number = 1
+        while pattern.format(number).lower() in self.lower_names | {name.lower() for name in self.added}:
+            number += 1
+        return pattern.format(number)
+
+    # --- sheets -----------------------------------------------------------------------------------------------
+
+    def _sheet_names(self) -> list[str]:
+        return [name for name, _ in edit.sheet_entries(self.workbook)]
+
+    def _add_sheet(self, title: str, xml: bytes, *, state: str | None = None) -> None:
+        folder = posixpath.dirname(self.workbook_part)
+        part = self._free_name(posixpath.join(folder, "worksheets", "sheet{}.xml"))
+        rel_id = edit.new_relationship_id(self.workbook_rels)
+        self.workbook_rels = edit.add_relationship(self.workbook_rels, rel_id, edit.WORKSHEET_REL,
+                                                   edit.relative_target(self.workbook_part, part))
+        self.workbook = edit.add_sheet(self.workbook, title, rel_id, state=state)
+        self.content_types = edit.add_override(self.content_types, part, edit.WORKSHEET_TYPE)
+        self.added[part] = xml
+        self.owned.add(part)
+        self.sheets[title] = part
+
+    def _remove_sheet(self, title: str) -> None:
+        entry = next((match for name, match in edit.sheet_entries(self.workbook) if name == title), None)
+        if entry is None:
+            return
+        part = self.sheets.get(title)
+        rel_id = edit.sheet_relationship_id(entry)
+        self.workbook = edit.remove_sheet(self.workbook, title)
+        if self.workbook_rels and rel_id:
+            self.workbook_rels = edit.remove_relationship(self.workbook_rels, rel_id)
+        if part:
+            self.content_types = edit.remove_override(self.content_types, part)
+            for name in (part, edit.rels_name(part)):
+                if name in self.names:
+                    self.removed.add(name)
+                self.added.pop(name, None)
+                self.owned.add(name)
+            self.sheets.pop(title, None)
+
+    def _findings_sheet(self, listing: FindingsSheet) -> RecordEntry:
+        title = unique_title([name for name in self._sheet_names() if name not in self.leaving], listing.title)
+        bold = self.styles.font_format(bold=True)
+        link = self.styles.font_format(hyperlink=True)
+        rows = [_row(1, listing.header, style=bold)]
+        links = []
+        for number, (values, target) in enumerate(zip(listing.rows, listing.links, strict=True), start=2):
+            rows.append(_row(number, values, first_style=link if target else None))
+            if target:
+                links.append(f"<hyperlink ref=\"A{number}\" location={quoteattr(target)} "
+                             f"display={quoteattr(str(values[0]))}/>")
+        last = f"{column_letter(len(listing.header))}{max(1, len(listing.rows) + 1)}"
+        widths = "".join(f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
+                         for n, w in enumerate(FINDINGS_WIDTHS, start=1))
+        xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
+               '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+               'state="frozen"/></sheetView></sheetViews>'
+               f"<cols>{widths}</cols><sheetData>{''.join(rows)}</sheetData>"
+               f'<autoFilter ref="A1:{last}"/>' + (f"<hyperlinks>{''.join(links)}</hyperlinks>" if links else "")
+               + "</worksheet>")
+        part = self.sheets.get(title)
+        if title in self.leaving and part in self.names:  # the earlier Findings sheet: new content in its place
+            self.leaving.discard(title)
+            self.replaced[part] = xml.encode("utf-8")
+            self.owned |= {part, edit.rels_name(part)}
+            if edit.rels_name(part) in self.names:  # links or settings Excel added to it go with the old content
+                self.removed.add(edit.rels_name(part))
+        else:
+            self._add_sheet(title, xml.encode("utf-8"))
+        return sheet_entry(title)
+
+    def _write_record(self, entries: list[RecordEntry]) -> None:
+        exists = RECORD_SHEET in self._sheet_names()
+        if not entries:
+            if exists:
+                self._remove_sheet(RECORD_SHEET)
+            return
+        rows = [_row(1, RECORD_HEADER), *(_row(n, entry.to_row()) for n, entry in enumerate(entries, start=2))]
+        xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
+               f"<sheetData>{''.join(rows)}</sheetData></worksheet>").encode()
+        if exists and self.sheets.get(RECORD_SHEET) in self.names:
+            part = self.sheets[RECORD_SHEET]
+            self.replaced[part] = xml
+            self.owned.add(part)
+        else:
+            self._add_sheet(RECORD_SHEET, xml, state="veryHidden")
+
+    # --- the new package --------------------------------------------------------------------------------------
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed or self.plans or self.replaced)
+
+    def write(self, source: BinaryIO, target: BinaryIO) -> bool:
+        """Write the new package to `target` (`source` is the original file, open for reading); False when it
+        came out the same as the original in every entry."""
+        edited: dict[str, tuple[BinaryIO | None, int, int, int]] = {}
+        try:
+            for part, plan in self.plans.items():
+                edited[part] = self._edit_sheet(plan)
+            self._set(self.workbook_rels_part, self.workbook_rels)
+            self.replaced[self.workbook_part] = self.workbook.encode("utf-8")
+            self.replaced["[Content_Types].xml"] = self.content_types.encode("utf-8")
+            self.replaced[self.styles_part] = self.styles.to_bytes()
+            changed = bool(self.removed) or any(name not in self.names for name in self.added)
+            writer = PackageWriter(target, comment=self.archive.comment)
+            for info in self.archive.infolist():
+                name = info.filename
+                if name in self.removed:
+                    continue
+                deflated, crc, size, compressed = edited.get(name, (None, 0, 0, 0))
+                if deflated is not None:
+                    writer.write_deflated(name, deflated, crc=crc, size=size, compressed=compressed, like=info)
+                    changed = True
+                elif name in self.replaced and self.replaced[name] != self.archive.read(name):
+                    writer.write(name, [self.replaced[name]], like=info)
+                    changed = True
+                else:
+                    writer.copy(source, info)
+            for name, data in self.added.items():
+                if name not in self.names:
+                    writer.write(name, [data])
+            writer.close()
+            return changed
+        finally:
+            for deflated, *_ in edited.values():
+                if deflated is not None:
+                    deflated.close()
+
+    def _edit_sheet(self, plan: _SheetPlan) -> tuple[BinaryIO | None, int, int, int]:
+        """The edited sheet, deflated to one side; None in place of it when nothing in it changed."""
+        tail_edit = self._notes_parts(plan)
+        editor = SheetEditor(plan.finish())
+        info = self.archive.getinfo(plan.part)
+        level = 1 if info.file_size > FAST_LEVEL_ABOVE else 6
+        deflated: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115  (closed by write())
+        with self.archive.open(info) as stream:
+            chunks = iter(lambda: stream.read(CHUNK), b"")
+            crc, size, compressed = deflate(editor.edit(chunks, tail_edit), deflated, level=level)
+        if editor.protected and editor.changed:
+            deflated.close()
+            sheet = next((name for name, part in self.sheets.items() if part == plan.part), plan.part)
+            raise CannotWrite(f"the sheet '{sheet}' is protected (Review > Unprotect Sheet in Excel); xlreg does "
+                              "not change a protected sheet")
+        if not editor.changed:
+            deflated.close()
+            return None, crc, size, compressed
+        return deflated, crc, size, compressed
+
+
+def _add_legacy_drawing(rel_id: str) -> Callable[[bytes], bytes]:
+    element = f'<legacyDrawing xmlns:r="{edit.REL}" r:id="{rel_id}"/>'.encode()
+
+    def add(tail: bytes) -> bytes:
+        found = _AFTER_LEGACY_DRAWING.search(tail)
+        position = found.start() if found else len(tail)
+        return tail[:position] + element + tail[position:]
+    return add
+
+
+def _remove_legacy_drawing(rel_id: str) -> Callable[[bytes], bytes]:
+    def remove(tail: bytes) -> bytes:
+        return re.sub(rb"<(?:[\w.-]+:)?legacyDrawing\b[^>]*\"" + re.escape(rel_id.encode()) + rb"\"[^>]*/>", b"",
+                      tail, count=1)
+    return remove
+
+
+def _cell_xml(reference: str, value: Any, style: int | None) -> str:
+    s = f' s="{style}"' if style else ""
+    if value is None or value == "":
+        return f'<c r="{reference}"{s}/>' if s else ""
+    if isinstance(value, bool):
+        return f'<c r="{reference}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return f'<c r="{reference}"{s}><v>{value}</v></c>'
+    return f'<c r="{reference}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
+
+
+def _row(number: int, values: Any, *, style: int | None = None, first_style: int | None = None) -> str:
+    cells = "".join(_cell_xml(f"{column_letter(column)}{number}", value,
+                              first_style if column == 1 and first_style else style)
+                    for column, value in enumerate(values, start=1))
+    return f'<row r="{number}">{cells}</row>'
