@@ -59,3 +59,27 @@ class LibreOffice:
                 f"LibreOffice did not convert {source.name} to {to} (exit {completed.returncode}).\n"
                 f"stdout: {completed.stdout}\nstderr: {completed.stderr}")
         return produced
+
+    def convert_many(self, sources: list[Path], to: str, *, timeout: float = 600) -> dict[Path, Path]:
+        """Convert many files in one LibreOffice run; return each source's checked output."""
+        run = self.scratch / uuid.uuid4().hex[:12]
+        profile = run / "profile"
+        (profile / "user").mkdir(parents=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(_RECALCULATE_ALWAYS, encoding="utf-8")
+        out = run / "out"
+        out.mkdir()
+        names = [source.stem for source in sources]
+        if len(set(names)) != len(names):
+            raise ValueError("convert_many needs sources with distinct names")
+        command = [self.executable, "--headless", "--norestore", "--nologo", "--nodefault",
+                   f"-env:UserInstallation={profile.as_uri()}", "--convert-to", to, "--outdir", str(out),
+                   *map(str, sources)]
+        env = {**os.environ, "HOME": str(run)}
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)
+        extension = to.split(":")[0]
+        produced = {source: out / f"{source.stem}.{extension}" for source in sources}
+        missing = [source.name for source, path in produced.items() if not path.is_file() or not path.stat().st_size]
+        if missing or "Error:" in completed.stderr:
+            raise LibreOfficeError(f"LibreOffice did not convert {', '.join(missing)} to {to}.\n"
+                                   f"stdout: {completed.stdout}\nstderr: {completed.stderr}")
+        return produced

@@ -226,3 +226,68 @@ def test_refusal_is_an_exception_type_for_other_callers(tmp_path: Path) -> None:
     (tmp_path / "~$register.xlsx").write_bytes(b"")
     with pytest.raises(WriteRefused):
         safe_write.refuse_if_locked(work)
+
+
+# --- the writing commands behave as people expect -------------------------------------------------------------
+
+def test_o_never_overwrites_without_force_and_keeps_the_extension(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(b"someone's file")
+    assert run("priorities", str(resources.sample_path()), "-o", str(out)) == 2
+    assert "already exists" in capsys.readouterr().err and out.read_bytes() == b"someone's file"
+    assert run("priorities", str(resources.sample_path()), "-o", str(out), "--force") == 0
+    assert out.read_bytes()[:2] == b"PK"
+    assert run("priorities", str(resources.sample_path()), "-o", str(tmp_path / "out.csv")) == 2
+    assert "must be a .xlsx file" in capsys.readouterr().err and not (tmp_path / "out.csv").exists()
+
+
+def test_in_place_refuses_a_read_only_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    work = tmp_path / "register.xlsx"
+    shutil.copyfile(resources.sample_path(), work)
+    os.chmod(work, 0o444)
+    before = digest(work)
+    for action in [*ACTIONS.values(), ["clear"]]:
+        assert run(*action, str(work), "--in-place") == 2
+        assert "is read-only; nothing was changed" in capsys.readouterr().err
+    assert digest(work) == before and not (tmp_path / "xlreg-backups").exists() and leftovers(tmp_path) == []
+
+
+def test_clear_with_nothing_to_clear_changes_nothing(tmp_path: Path) -> None:
+    work = tmp_path / "register.xlsx"
+    shutil.copyfile(resources.sample_path(), work)
+    stamp = work.stat().st_mtime_ns
+    out = io.StringIO()
+    assert cli.main(["clear", str(work), "--in-place"], out=out) == 0
+    assert "Nothing to clear" in out.getvalue() and "nothing was changed" in out.getvalue()
+    assert work.stat().st_mtime_ns == stamp and not (tmp_path / "xlreg-backups").exists()
+
+
+def test_the_same_action_again_rewrites_nothing(tmp_path: Path) -> None:
+    work = tmp_path / "register.xlsx"
+    shutil.copyfile(resources.sample_path(), work)
+    assert run("overdue", str(work), "--in-place", "--as-of", AS_OF) == 0
+    stamp = work.stat().st_mtime_ns
+    backups = sorted((tmp_path / "xlreg-backups").iterdir())
+    assert run("overdue", str(work), "--in-place", "--as-of", AS_OF) == 0
+    assert work.stat().st_mtime_ns == stamp and sorted((tmp_path / "xlreg-backups").iterdir()) == backups
+
+
+def test_snapshot_of_a_workbook_open_in_excel_says_it_froze_the_last_saved_version(tmp_path: Path) -> None:
+    work = tmp_path / "register.xlsx"
+    shutil.copyfile(resources.sample_path(), work)
+    (tmp_path / "~$register.xlsx").write_bytes(b"owner")
+    out = io.StringIO()
+    assert cli.main(["snapshot", str(work), "--as-of", "2026-11-25T09:00"], out=out) == 0
+    assert "the snapshot froze its last saved version" in out.getvalue()
+
+
+def test_a_protected_register_sheet_is_refused_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    work = tmp_path / "register.xlsx"
+    workbook = openpyxl.load_workbook(resources.sample_path())
+    workbook["Register"].protection.sheet = True
+    workbook.save(work)
+    before = digest(work)
+    assert run("overdue", str(work), "--in-place", "--as-of", AS_OF) == 2
+    assert "the sheet 'Register' is protected" in capsys.readouterr().err
+    assert digest(work) == before and leftovers(tmp_path) == []

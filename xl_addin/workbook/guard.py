@@ -42,14 +42,18 @@ def check_package(archive: zipfile.ZipFile, file_name: str, limits: Limits = DEF
     total = 0
     for entry in entries:
         total += entry.file_size
-        too_big = entry.file_size > limits.max_part_bytes
         ratio = entry.file_size / max(entry.compress_size, 1)
-        bomb = entry.file_size > limits.ratio_applies_above and ratio > limits.max_ratio
-        if too_big or bomb:
+        too_big = entry.file_size > limits.max_part_bytes
+        # a high ratio alone is no proof: a sheet of long, repeated strings deflates hundreds of times too. An
+        # XML part that expands that much is read once, as a stream, for what it holds; other parts are only
+        # ever copied, never expanded.
+        suspicious = entry.file_size > limits.ratio_applies_above and ratio > limits.max_ratio
+        if too_big or (suspicious and entry.filename.lower().endswith(_XML_SUFFIXES) and _padded(archive, entry)):
             raise NotAWorkbook(
                 f"{file_name} was not read: its part {entry.filename} would expand from "
-                f"{entry.compress_size / MIB:,.1f} MB to {entry.file_size / MIB:,.0f} MB ({ratio:,.0f} times), "
-                "beyond the size limits for a workbook. It may be a 'zip bomb'.")
+                f"{entry.compress_size / MIB:,.1f} MB to {entry.file_size / MIB:,.0f} MB ({ratio:,.0f} times)"
+                + (", beyond the size limits for a workbook" if too_big else ", most of it empty padding") +
+                ". It may be a 'zip bomb'.")
     if total > limits.max_total_bytes:
         raise NotAWorkbook(f"{file_name} was not read: it would expand to {total / MIB:,.0f} MB, beyond the "
                            f"limit of {limits.max_total_bytes / MIB:,.0f} MB.")
@@ -59,6 +63,32 @@ def check_package(archive: zipfile.ZipFile, file_name: str, limits: Limits = DEF
                 f"{file_name} was not read: its part {entry.filename} contains a document type declaration "
                 "(<!DOCTYPE>), which Excel never writes and which can be used to attack the reader "
                 "(entity expansion, external entities).")
+
+
+# No cell or string in a workbook holds more than 32,767 characters (at most 128 KB of UTF-8), so XML in which a
+# whole megabyte passes without a single tag is padding.
+PADDING = MIB
+
+
+def _padded(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    """Whether an XML part holds a stretch of PADDING bytes without any markup; read as a stream, in chunks."""
+    since_tag = 0
+    with archive.open(entry) as stream:
+        while chunk := stream.read(MIB):
+            last = chunk.rfind(b"<")
+            if last < 0:
+                since_tag += len(chunk)
+            else:
+                first = chunk.find(b"<")
+                if since_tag + first > PADDING:
+                    return True
+                gaps = chunk[first:last].split(b"<")
+                if any(len(gap) > PADDING for gap in gaps):
+                    return True
+                since_tag = len(chunk) - last - 1
+            if since_tag > PADDING:
+                return True
+    return False
 
 
 def _declares_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: Limits) -> bool:

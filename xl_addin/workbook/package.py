@@ -10,7 +10,6 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -31,7 +30,31 @@ class TablePart:
 
 
 def _parse(archive: zipfile.ZipFile, name: str) -> Element:
-    return ElementTree.fromstring(archive.read(name))
+    """A part's XML; a part that is not well-formed XML is named in the refusal."""
+    try:
+        return ElementTree.fromstring(archive.read(name))
+    except ElementTree.ParseError as error:
+        raise NotAWorkbook(f"its part {name} is damaged: it is not well-formed XML ({error}).") from None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def check_part_names(archive: zipfile.ZipFile) -> None:
+    """Refuse, saying so, a package whose parts are named with backslashes (xl\\workbook.xml): a program wrote
+    Windows paths into the zip, and Excel does not read it either."""
+    odd = next((name for name in archive.namelist() if "\\" in name), None)
+    if odd is not None:
+        raise NotAWorkbook(f"its parts are named with backslashes ({odd}) instead of the forward slashes of the "
+                           "Excel format; the program that made it wrote Windows folder names into the file. Open it "
+                           "in Excel or LibreOffice and save it again as .xlsx.")
+
+
+def missing_sheet_parts(archive: zipfile.ZipFile, sheets: dict[str, str]) -> list[tuple[str, str]]:
+    """(sheet, part) for each sheet the workbook lists whose part is not in the package."""
+    names = set(archive.namelist())
+    return [(sheet, part) for sheet, part in sheets.items() if part not in names]
 
 
 def _internal_relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
@@ -88,7 +111,11 @@ def workbook_part(archive: zipfile.ZipFile) -> str:
     """The name of the workbook part, from the package's root relationships."""
     names = set(archive.namelist())
     if "_rels/.rels" in names:
-        for rel in _parse(archive, "_rels/.rels").iter(f"{_PKG_REL}Relationship"):
+        try:  # a damaged root index does not hide a workbook part where Excel keeps it
+            root = _parse(archive, "_rels/.rels")
+        except NotAWorkbook:
+            root = None
+        for rel in root.iter(f"{_PKG_REL}Relationship") if root is not None else ():
             if rel.get("Type", "").endswith("/officeDocument"):
                 target = rel.get("Target", "").lstrip("/")
                 if target in names:
@@ -106,7 +133,9 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     book = workbook_part(archive)
     rels = _relationships(archive, book)
     sheets = {}
-    for sheet in _parse(archive, book).iter(f"{_MAIN}sheet"):
+    for sheet in _parse(archive, book).iter():
+        if _local(sheet.tag) != "sheet":  # in any namespace: Excel 2007 betas wrote their own
+            continue
         target = rels.get(sheet.get(f"{_REL}id", ""))
         if target:
             sheets[sheet.get("name", "")] = target

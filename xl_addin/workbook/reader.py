@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
-from typing import Any, Literal, Protocol
-from xml.etree.ElementTree import ParseError
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any, BinaryIO, Literal, Protocol
 
 import openpyxl
 from defusedxml import DefusedXmlException
@@ -20,7 +22,17 @@ from xl_addin.engine.header import HEADER_SEARCH_ROWS, HeaderSearch, match_heade
 from xl_addin.engine.register import CellError, HeaderLayout, Register, build_register
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits, check_package
-from xl_addin.workbook.package import NotAWorkbook, TablePart, has_error_cells, sheet_parts, sniff, tables
+from xl_addin.workbook.package import (
+    NotAWorkbook,
+    TablePart,
+    check_part_names,
+    has_error_cells,
+    missing_sheet_parts,
+    sheet_parts,
+    sniff,
+    tables,
+    workbook_part,
+)
 
 
 def unreadable(file: str, reason: str) -> Finding:
@@ -45,7 +57,7 @@ class Grid(Protocol):
 class OpenpyxlGrid:
     """openpyxl in read-only mode: cached formula values, walking only the rows the XML holds."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | BinaryIO) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions do not affect values
             self._workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
@@ -91,9 +103,9 @@ class CalamineGrid:
         self._workbook.close()
 
 
-def open_grid(path: Path, reader: ReaderName = "auto") -> Grid:
+def open_grid(path: Path | BinaryIO, reader: ReaderName = "auto") -> Grid:
     """A grid over the workbook's sheets: calamine where it can read the file, else openpyxl."""
-    if reader in ("auto", "calamine"):
+    if reader in ("auto", "calamine") and isinstance(path, Path):
         try:
             return CalamineGrid(path)
         except Exception:  # calamine cannot answer for this file; openpyxl will, or will say why not
@@ -110,38 +122,104 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
         sniff(path)
         with zipfile.ZipFile(path) as archive:
             check_package(archive, path.name, limits)
+            check_part_names(archive)
             sheets = sheet_parts(archive)
-            table_parts = tables(archive, sheets)
+            package = _Package(tables(archive, sheets), dict(missing_sheet_parts(archive, sheets)))
             if reader == "auto" and has_error_cells(archive, sheets):
                 reader = "openpyxl"  # calamine reads #REF! and its kind as empty cells
+            workbook = archive.read(workbook_part(archive))
     except NotAWorkbook as error:
-        return unreadable(file, str(error))
-    except (zipfile.BadZipFile, KeyError, ParseError, EOFError) as error:
-        return unreadable(file, f"{path.name} is damaged and cannot be read ({error}).")
+        return unreadable(file, _with_name(str(error), path))
+    except (zipfile.BadZipFile, KeyError, EOFError) as error:
+        return unreadable(file, f"{path.name} is damaged and cannot be read ({_plain(error, path)}).")
     except DefusedXmlException as error:
         return unreadable(file, f"{path.name} contains XML that is not allowed in a workbook ({error}).")
-    try:
-        grid = open_grid(path, reader)
-    except Exception as error:  # the readers raise many types for damaged packages; all mean "unreadable"
-        return unreadable(file, f"{path.name} is damaged and cannot be read ({type(error).__name__}: {error}).")
-    try:
-        return _find_register(grid, table_parts, schema, file)
-    finally:
-        grid.close()
+    readers: list[ReaderName] = ["calamine", "openpyxl"] if reader == "auto" else [reader]
+    problem: Exception | None = None
+    for attempt in readers:
+        try:
+            grid = open_grid(path, attempt)
+        except Exception as error:  # the readers raise many types for damaged packages
+            problem = error
+            continue
+        try:
+            return _find_register(grid, package, schema, file)
+        except Exception as error:  # calamine reads a sheet only when asked; one it cannot parse, openpyxl may
+            problem = error
+        finally:
+            grid.close()
+    tolerant = _tolerant(workbook)
+    if tolerant is not None and reader == "auto":
+        return _read_tolerant(path, tolerant, package, schema, file)
+    return unreadable(file, f"{path.name} is damaged and cannot be read ({_plain(problem, path)}).")
 
 
-def _find_register(grid: Grid, table_parts: Sequence[TablePart], schema: RegisterSchema,
+_STATES = re.compile(rb'(<(?:[\w.-]+:)?sheet\b[^>]*\sstate=")(?!visible"|hidden"|veryHidden")[^"]*"')
+
+
+def _tolerant(workbook: bytes) -> bytes | None:
+    """The workbook part with what no reader accepts but its meaning is plain mended (a sheet state other
+    than visible, hidden or veryHidden, such as "show", means visible); None when there is nothing to mend."""
+    mended = _STATES.sub(rb'\1visible"', workbook)
+    return mended if mended != workbook else None
+
+
+def _read_tolerant(path: Path, workbook: bytes, package: _Package, schema: RegisterSchema,
                    file: str) -> Register | Finding:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
+        book = workbook_part(source)
+        for info in source.infolist():
+            copy.writestr(info, workbook if info.filename == book else source.read(info))
+    buffer.seek(0)
+    try:
+        grid = open_grid(buffer, "openpyxl")
+        try:
+            return _find_register(grid, package, schema, file)
+        finally:
+            grid.close()
+    except Exception as error:
+        return unreadable(file, f"{path.name} is damaged and cannot be read ({_plain(error, path)}).")
+
+
+def _with_name(reason: str, path: Path) -> str:
+    return reason if path.name in reason else f"{path.name}: {reason}"
+
+
+def _plain(error: BaseException | None, path: Path) -> str:
+    """A library's error in one line, without the file's full path (the message names the file already)."""
+    if error is None:
+        return "no reader could open it"
+    text = str(error).replace(str(path), path.name).replace(str(path.resolve()), path.name)
+    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
+    return first.rstrip(".")
+
+
+@dataclass(frozen=True)
+class _Package:
+    """What the package says before a sheet is read: its tables, and sheets listed whose part is missing."""
+
+    tables: Sequence[TablePart]
+    missing: Mapping[str, str]  # sheet -> its missing part
+
+
+def _find_register(grid: Grid, package: _Package, schema: RegisterSchema, file: str) -> Register | Finding:
     wanted = schema.table.casefold()
-    for table in table_parts:
-        if table.name.casefold() == wanted and table.sheet in grid.sheet_names and table.header_rows:
+    readable = [sheet for sheet in grid.sheet_names if sheet not in package.missing]
+    for table in package.tables:
+        if table.name.casefold() == wanted and table.sheet in readable and table.header_rows:
             return _read_table(grid, table, schema, file)
     search = HeaderSearch(schema)
-    for sheet in grid.sheet_names:
+    for sheet in readable:
         found = search.scan(sheet, grid.rows(sheet, min_row=1, max_row=HEADER_SEARCH_ROWS, min_col=1, max_col=None))
         if found is not None:
             data = grid.rows(sheet, min_row=found.row + 1, max_row=None, min_col=1, max_col=found.layout.last_column)
             return _register(file, sheet, found.row, found.layout, data, schema, table=None)
+    if package.missing:  # the register may have been on a sheet whose part is gone: say that, not "no register"
+        sheet, part = next(iter(package.missing.items()))
+        return unreadable(file, f"{PurePath(file).name} lists a sheet '{sheet}' whose part {part} is not in the file; "
+                                "it was damaged or cut short. Open it in Excel, let Excel repair it, and save it "
+                                "again.")
     return search.not_found(file)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -23,17 +24,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 
+from defusedxml import ElementTree
+
 from xl_addin.engine.marks import RECORD_SHEET, Marks, RecordEntry
 from xl_addin.errors import WriteRefused
 from xl_addin.workbook import package_edit
 from xl_addin.workbook.atomic import os_message
 from xl_addin.workbook.marks_writer import CannotWrite, PackageMarks
 from xl_addin.workbook.notes import NotesUnreadable
+from xl_addin.workbook.package import NotAWorkbook, sheet_parts
 from xl_addin.workbook.package_edit import PackageUnreadable
+from xl_addin.workbook.sheet_edit import column_number
 from xl_addin.workbook.styles import StylesUnreadable
 from xl_addin.workbook.zip_package import PackageTooLarge, same_entry
 
 BACKUP_FOLDER = "xlreg-backups"
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_LETTERS = re.compile(r"[A-Z]+")
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 # What a part is, for a person, by where it lives in the package.
 PART_KINDS = (
@@ -91,18 +98,42 @@ def refuse_if_read_only(path: Path) -> None:
                            "properties) to update it, or write a new workbook with -o.")
 
 
-def read_record(path: Path) -> list[RecordEntry]:
-    """The record of the tool's own marks in the workbook at `path` (empty when there is none)."""
-    from xl_addin.workbook.reader import open_grid
+def read_record(archive: zipfile.ZipFile) -> list[RecordEntry]:
+    """The record of the tool's own marks in the workbook (empty when there is none), read from its sheet's XML
+    (written by xlreg with inline text, or by Excel or older versions with shared strings)."""
+    part = sheet_parts(archive).get(RECORD_SHEET)
+    if part is None or part not in archive.namelist():
+        return []
+    shared: list[str] | None = None
+    entries = []
+    for row in ElementTree.fromstring(archive.read(part)).iter(f"{MAIN}row"):
+        values: dict[int, str] = {}
+        for cell in row.iter(f"{MAIN}c"):
+            kind, value = cell.get("t", "n"), cell.find(f"{MAIN}v")
+            if kind == "inlineStr":
+                text = "".join(node.text or "" for node in cell.iter(f"{MAIN}t"))
+            elif kind == "s" and value is not None:
+                shared = _shared_strings(archive) if shared is None else shared
+                index = int(value.text or "0")
+                text = shared[index] if 0 <= index < len(shared) else ""
+            else:
+                text = value.text or "" if value is not None else ""
+            letters = _LETTERS.match(cell.get("r", ""))
+            values[column_number(letters.group(0).encode()) if letters else len(values) + 1] = text
+        if row.get("r") == "1":
+            continue
+        entry = RecordEntry.from_row([values.get(column, "") for column in range(1, 5)])
+        if entry is not None:
+            entries.append(entry)
+    return entries
 
-    grid = open_grid(path)
-    try:
-        if RECORD_SHEET not in grid.sheet_names:
-            return []
-        rows = grid.rows(RECORD_SHEET, min_row=2, max_row=None, min_col=1, max_col=4)
-        return [entry for _, values in rows if (entry := RecordEntry.from_row(values)) is not None]
-    finally:
-        grid.close()
+
+def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+    names = [name for name in archive.namelist() if name.lower().endswith("sharedstrings.xml")]
+    if not names:
+        return []
+    root = ElementTree.fromstring(archive.read(names[0]))
+    return ["".join(node.text or "" for node in item.iter(f"{MAIN}t")) for item in root.iter(f"{MAIN}si")]
 
 
 def check_kept(original: Path, written: Path, owned: set[str]) -> None:
@@ -191,9 +222,8 @@ def _backup(original: Path, now: dt.datetime) -> Path:
 
 def _write_package(source: Path, marks: Marks, temporary: Path) -> tuple[set[str], bool]:
     """Build the new package in `temporary`; return the entries xlreg owns and whether anything changed."""
-    record = read_record(source)
     with source.open("rb") as handle, zipfile.ZipFile(handle) as archive, temporary.open("wb") as target:
-        package = PackageMarks(source, archive, record)
+        package = PackageMarks(source, archive, read_record(archive))
         package.apply(marks)
         changed = package.write(handle, target)
         return package.owned, changed
@@ -227,13 +257,13 @@ def write_marks(source: Path, marks: Marks, target: Path, *, ignore_lock: bool =
         os.replace(temporary, target)
         _fsync_folder(target.parent)
         return WriteResult(target=target, backup=backup)
-    except (CannotWrite, StylesUnreadable, NotesUnreadable, PackageUnreadable) as error:
+    except (CannotWrite, StylesUnreadable, NotesUnreadable, PackageUnreadable, NotAWorkbook) as error:
         raise WriteRefused(f"Nothing was written: {source.name} cannot be changed safely: {error}. The workbook "
                            "was not changed.") from None
     except PackageTooLarge:
         raise WriteRefused(f"Nothing was written: {source.name} is too large to be rewritten (over 4 GB). The "
                            "workbook was not changed.") from None
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, ElementTree.ParseError) as error:
         raise WriteRefused(f"Nothing was written: {source.name} is damaged ({error}). The workbook was not "
                            "changed.") from None
     except OSError as error:

@@ -95,7 +95,9 @@ class StyleSheet:
         except (UnicodeDecodeError, ElementTree.ParseError) as error:
             raise StylesUnreadable(f"its formats part cannot be read ({error})") from None
         if not root.tag.startswith("{" + _MAIN + "}"):
-            raise StylesUnreadable("its formats are not in the usual Excel format (Strict Open XML?)")
+            raise StylesUnreadable("its formats part is not in the format Excel 2007 and later write (it comes from a "
+                                   "pre-release of Excel 2007, or is Strict Open XML); open it in Excel and save it "
+                                   "again as .xlsx")
         fills, fonts, xfs = (_section(self.text, name) for name in ("fills", "fonts", "cellXfs"))
         if fills is None or fonts is None or xfs is None or not xfs.items:
             raise StylesUnreadable("its formats part has no list of cell formats")
