@@ -73,8 +73,13 @@ def test_writing_commands_refuse_unreadable_files_without_touching_anything(case
     for command in (["priorities", "--in-place"], ["overdue", "--in-place"], ["validate", "--mark", "--in-place"],
                     ["clear", "--in-place"]):
         run = run_xlreg(command[0], str(path), *command[1:])
-        assert run.code == 2, (command, run.out, run.err)
-        assert run.err.startswith("xlreg: ") and "Traceback" not in run.err
+        if command[0] == "clear" and list(case.codes) == ["no-register"]:
+            # clear goes by the record of xlreg's marks, not by the register: a workbook without either has
+            # nothing to clear
+            assert run.code == 0 and "Nothing to clear" in run.out, run.out
+        else:
+            assert run.code == 2, (command, run.out, run.err)
+            assert run.err.startswith("xlreg: ") and "Traceback" not in run.err
         assert _snapshot(folder) == before, command  # no backup, no temporary file, no change
 
 

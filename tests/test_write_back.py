@@ -179,7 +179,7 @@ def test_a_write_interrupted_at_any_step_leaves_the_original_intact(
     shutil.copyfile(resources.sample_path(), work)
     before = digest(work)
     if step == "build":
-        def half_written(source: Path, marks: object, path: Path) -> None:
+        def half_written(source: Path, marks: object, path: Path, *rest: object) -> None:
             path.write_bytes(b"PK half a workbook")
             raise Boom("injected")
         monkeypatch.setattr(safe_write, "_write_package", half_written)
@@ -196,7 +196,7 @@ def test_a_write_interrupted_at_any_step_leaves_the_original_intact(
     else:
         error = OSError(28, "No space left on device") if step == "disk-full" else PermissionError(13, "denied")
 
-        def failing(source: Path, marks: object, path: Path) -> None:
+        def failing(source: Path, marks: object, path: Path, *rest: object) -> None:
             raise error
         monkeypatch.setattr(safe_write, "_write_package", failing)
     monkeypatch.delenv("XLREG_DEBUG", raising=False)
@@ -212,7 +212,7 @@ def test_disk_full_and_permission_messages_say_what_happened(tmp_path: Path, mon
     shutil.copyfile(resources.sample_path(), work)
     for error, words in [(OSError(28, "No space left on device"), "the disk is full"),
                          (PermissionError(13, "Permission denied"), "permission denied")]:
-        def failing(source: Path, marks: object, path: Path, error: OSError = error) -> None:
+        def failing(source: Path, marks: object, path: Path, *rest: object, error: OSError = error) -> None:
             raise error
         monkeypatch.setattr(safe_write, "_write_package", failing)
         assert run("overdue", str(work), "--in-place") == 2

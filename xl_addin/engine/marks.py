@@ -158,15 +158,14 @@ def row_blocks(rows: Iterable[int]) -> list[tuple[int, int]]:
 
 
 def _column_block(register: Register, column: int, by_row: dict[int, Any]) -> ColumnValues:
-    first = min(row.number for row in register.rows)
-    last = max(row.number for row in register.rows)
-    return ColumnValues(register.sheet, column, first, tuple(by_row.get(row) for row in range(first, last + 1)))
+    first, last = min(register.row_numbers), max(register.row_numbers)
+    return ColumnValues(register.sheet, column, first, tuple(map(by_row.get, range(first, last + 1))))
 
 
 def priority_marks(register: Register, schema: RegisterSchema, priorities: Priorities) -> Marks:
     """Write totals and ranks into their columns; rows that get none are cleared."""
     values = []
-    if register.rows:
+    if len(register):
         for role, attribute in (("total", "total"), ("rank", "rank")):
             name = schema.role(role)
             if name and name in register.columns:

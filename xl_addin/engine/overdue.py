@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,27 +40,34 @@ def overdue_items(register: Register, schema: RegisterSchema, *, as_of: dt.date,
     Escalate when Last update is empty or more than `escalation_days` before `as_of`.
     """
     target_column = schema.role("targetDate")
-    status_column = schema.role("status") or ""
-    if not target_column:
+    if not target_column or target_column not in register.cells:
         return ()
+    size = len(register)
+
+    def column(role: str) -> Sequence[Any]:
+        name = schema.role(role)
+        return register.cells[name] if name and name in register.cells else [None] * size
+
+    targets, statuses = register.cells[target_column], column("status")
+    ids, owners, updates = column("id"), column("owner"), column("lastUpdate")
     closed = set(schema.closed_statuses)
     found = []
-    for row in register.rows:
-        target = _date(row.values.get(target_column))
-        status = str(row.values.get(status_column, ""))
-        if target is None or target >= as_of or status in closed:
+    # column-wise: only the items whose target has passed are looked at one by one
+    for index in [i for i, target in enumerate(targets) if type(target) is dt.date and target < as_of]:
+        status = "" if statuses[index] is None else str(statuses[index])
+        if status in closed:
             continue
-        last_update = _date(row.values.get(schema.role("lastUpdate") or ""))
-        stale = last_update is None or (as_of - last_update).days > escalation_days
+        target = targets[index]
+        last_update = _date(updates[index])
         found.append(OverdueItem(
-            row=row.number,
-            item_id=str(row.values.get(schema.role("id") or "", "")),
-            owner=str(row.values.get(schema.role("owner") or "", "")) or NO_OWNER,
+            row=register.row_numbers[index],
+            item_id="" if ids[index] is None else str(ids[index]),
+            owner=("" if owners[index] is None else str(owners[index])) or NO_OWNER,
             status=status,
             target_date=target,
             days_overdue=(as_of - target).days,
             last_update=last_update,
-            escalate=stale,
+            escalate=last_update is None or (as_of - last_update).days > escalation_days,
         ))
     return tuple(found)
 

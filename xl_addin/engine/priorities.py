@@ -8,10 +8,11 @@ Closed items get no rank; items whose ratings are missing or invalid get neither
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from xl_addin.engine.register import Register, RegisterRow
+from xl_addin.engine.register import Register
 from xl_addin.engine.schema import RegisterSchema
 
 _LAST = dt.date.max
@@ -49,48 +50,45 @@ def _date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
 
 
-def priority_total(row: RegisterRow, schema: RegisterSchema) -> int | None:
-    """The sum of the ratings, or None when any rating is missing, not a whole number, or out of range."""
+def _totals(register: Register, schema: RegisterSchema) -> list[int | None]:
+    """Each item's total, column by column: None where a rating is missing, not a whole number or out of range."""
     ratings = schema.roles.get("ratings", [])
-    if not ratings:
-        return None
-    total = 0
+    if not ratings or any(name not in register.cells for name in ratings):
+        return [None] * len(register)
+    totals: list[int | None] = [0] * len(register)
     for name in ratings:
-        value = row.values.get(name)
         column = schema.column(name)
-        if not isinstance(value, int) or isinstance(value, bool):
-            return None
-        if (column.minimum is not None and value < column.minimum) or (
-                column.maximum is not None and value > column.maximum):
-            return None
-        total += value
-    return total
+        low = column.minimum if column.minimum is not None else -(10**18)
+        high = column.maximum if column.maximum is not None else 10**18
+        good = {value for value in set(register.cells[name])
+                if type(value) is int and low <= value <= high}  # type(): True is not a rating of 1
+        for index, value in enumerate(register.cells[name]):
+            total = totals[index]
+            totals[index] = None if total is None or value not in good or type(value) is not int else total + value
+    return totals
 
 
 def compute_priorities(register: Register, schema: RegisterSchema) -> Priorities:
     """Totals for every item and ranks for the open ones, by the tie-breaking rules above."""
-    id_column = schema.role("id") or ""
-    status_column = schema.role("status") or ""
-    target_column = schema.role("targetDate") or ""
-    raised_column = schema.role("dateRaised") or ""
+    size = len(register)
+
+    def column(role: str) -> Sequence[Any]:
+        name = schema.role(role)
+        return register.cells[name] if name and name in register.cells else [None] * size
+
+    ids, statuses = column("id"), column("status")
+    targets, raised = column("targetDate"), column("dateRaised")
+    totals = _totals(register, schema)
     open_statuses = set(schema.open_statuses)
-    drafts = []
-    for row in register.rows:
-        drafts.append(PriorityItem(
-            row=row.number,
-            item_id=str(row.values.get(id_column, "")),
-            status=str(row.values.get(status_column, "")),
-            total=priority_total(row, schema),
-            rank=None,
-            target_date=_date(row.values.get(target_column)),
-            date_raised=_date(row.values.get(raised_column)),
-        ))
-    contenders = [item for item in drafts if item.total is not None and item.status in open_statuses]
-    contenders.sort(key=lambda item: (-(item.total or 0), item.target_date or _LAST, item.date_raised or _LAST,
-                                      item.item_id, item.row))
-    ranks = {item.row: position for position, item in enumerate(contenders, start=1)}
-    return Priorities(tuple(
-        PriorityItem(item.row, item.item_id, item.status, item.total, ranks.get(item.row), item.target_date,
-                     item.date_raised)
-        for item in drafts
-    ))
+    identifiers = ["" if value is None else str(value) for value in ids]
+    states = ["" if value is None else str(value) for value in statuses]
+    target_dates, raised_dates = list(map(_date, targets)), list(map(_date, raised))
+    contenders = sorted(
+        (index for index in range(size) if totals[index] is not None and states[index] in open_statuses),
+        key=lambda index: (-(totals[index] or 0), target_dates[index] or _LAST, raised_dates[index] or _LAST,
+                           identifiers[index], register.row_numbers[index]))
+    ranks: list[int | None] = [None] * size
+    for position, index in enumerate(contenders, start=1):
+        ranks[index] = position
+    return Priorities(tuple(map(PriorityItem, register.row_numbers, identifiers, states, totals, ranks,
+                                target_dates, raised_dates)))

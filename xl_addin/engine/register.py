@@ -6,7 +6,7 @@ Readers (calamine, openpyxl, Excel through xlwings) build a `Register`; the engi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress, repeat
@@ -115,10 +115,7 @@ def normalise_column(values: Sequence[Any]) -> list[Any]:
 def build_register(file: str, sheet: str, header_row: int, layout: HeaderLayout,
                    data: Iterable[tuple[int, Sequence[Any]]], computed: Sequence[str], *,
                    first_column: int = 1, table: str | None = None) -> Register:
-    """A register from raw sheet rows: pick the schema's columns, normalise them, drop blank rows.
-
-    A row with nothing but calculated columns (template formulas) is not an item.
-    """
+    """A register from raw sheet rows (row number, cells from `first_column` on); see register_from_columns."""
     numbers: list[int] = []
     raw: list[Sequence[Any]] = []
     for number, cells in data:
@@ -127,19 +124,37 @@ def build_register(file: str, sheet: str, header_row: int, layout: HeaderLayout,
     width = max(map(len, raw), default=0)
     if any(len(cells) != width for cells in raw):
         raw = [list(cells) + [None] * (width - len(cells)) for cells in raw]
-    transposed = list(zip(*raw, strict=True)) if raw else []
-    cells_by_name: dict[str, list[Any]] = {}
-    for name, column in layout.columns.items():
-        offset = column - first_column
-        values = transposed[offset] if 0 <= offset < len(transposed) else [None] * len(raw)
-        cells_by_name[name] = normalise_column(values)
+    columns = list(zip(*raw, strict=True)) if raw else []
+    return register_from_columns(file, sheet, header_row, layout, numbers, columns, computed,
+                                 first_column=first_column, table=table)
+
+
+def register_from_columns(file: str, sheet: str, header_row: int, layout: HeaderLayout, numbers: Sequence[int],
+                          columns: Sequence[Sequence[Any]], computed: Sequence[str], *, first_column: int = 1,
+                          table: str | None = None, needed: Collection[str] | None = None) -> Register:
+    """A register from raw sheet columns (`columns[i]` holds sheet column `first_column + i`, one value per
+    row of `numbers`): pick the schema's columns (only those `needed`, when given), normalise them, and drop
+    blank rows. A row with nothing but calculated columns (template formulas) is not an item."""
+    size = len(numbers)
+
+    def raw(name: str) -> Sequence[Any]:
+        offset = layout.columns[name] - first_column
+        return columns[offset] if 0 <= offset < len(columns) else [None] * size
+
     # rows with a value outside the calculated columns; C-level iteration, as this visits every cell
     filled: set[int] = set()
-    positions = range(len(numbers))
-    for name, values in cells_by_name.items():
-        if name not in computed and len(filled) < len(numbers):
-            filled.update(compress(positions, map(is_not, values, repeat(None))))
-    if len(filled) != len(numbers):
+    positions = range(size)
+    for name in layout.columns:
+        if name not in computed and len(filled) < size:
+            values = raw(name)
+            blank = {value for value in set(values) if type(value) is str and not value.strip()}
+            if blank:  # text of spaces only is blank, as normalising makes it
+                filled.update(index for index, value in enumerate(values) if value is not None and value not in blank)
+            else:
+                filled.update(compress(positions, map(is_not, values, repeat(None))))
+    wanted = [name for name in layout.columns if needed is None or name in needed]
+    cells_by_name = {name: normalise_column(raw(name)) for name in wanted}
+    if len(filled) != size:
         keep = sorted(filled)
         numbers = [numbers[index] for index in keep]
         cells_by_name = {name: [values[index] for index in keep] for name, values in cells_by_name.items()}

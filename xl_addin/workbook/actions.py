@@ -23,16 +23,27 @@ from xl_addin.workbook.atomic import write_new_file
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
 from xl_addin.workbook.reader import read_register
 from xl_addin.workbook.safe_write import WriteResult, lock_file, refuse_if_locked, write_marks
-from xl_addin.workbook.snapshot_book import build_snapshot_workbook
 from xl_addin.workbook.snapshot_json import as_of_of, dumps, load_snapshot, previous_snapshot, snapshot_document
 
 
-def load_register(path: Path, schema: RegisterSchema, limits: Limits = DEFAULT_LIMITS) -> Register:
-    """The register in the workbook at `path`; ActionFailed with the reason when there is none."""
-    register = read_register(path, schema, limits=limits)
+def load_register(path: Path, schema: RegisterSchema, limits: Limits = DEFAULT_LIMITS, *,
+                  roles: tuple[str, ...] | None = None) -> Register:
+    """The register in the workbook at `path`; ActionFailed with the reason when there is none. With `roles`,
+    only the columns playing them are taken (ranking or finding overdue items needs few of them)."""
+    needed = None if roles is None else {name for role in roles for name in _role_columns(schema, role)}
+    register = read_register(path, schema, limits=limits, needed=needed)
     if isinstance(register, Finding):
         raise ActionFailed(register.message)
     return register
+
+
+PRIORITY_ROLES = ("id", "status", "targetDate", "dateRaised", "ratings", "total")
+OVERDUE_ROLES = ("id", "status", "targetDate", "owner", "lastUpdate")
+
+
+def _role_columns(schema: RegisterSchema, role: str) -> list[str]:
+    value = schema.roles.get(role)
+    return [value] if isinstance(value, str) else [str(name) for name in value or ()]
 
 
 @dataclass(frozen=True)
@@ -71,7 +82,7 @@ class PrioritiesOutcome:
 def run_priorities(path: Path, schema: RegisterSchema, *, output: Output | None = None,
                    limits: Limits = DEFAULT_LIMITS) -> PrioritiesOutcome:
     _refuse_early(path, output)
-    register = load_register(path, schema, limits)
+    register = load_register(path, schema, limits, roles=PRIORITY_ROLES)
     priorities = compute_priorities(register, schema)
     return PrioritiesOutcome(register, priorities, _write(path, priority_marks(register, schema, priorities), output))
 
@@ -88,7 +99,7 @@ class OverdueOutcome:
 def run_overdue(path: Path, schema: RegisterSchema, *, as_of: dt.date, output: Output | None = None,
                 escalation_days: int = DEFAULT_ESCALATION_DAYS, limits: Limits = DEFAULT_LIMITS) -> OverdueOutcome:
     _refuse_early(path, output)
-    register = load_register(path, schema, limits)
+    register = load_register(path, schema, limits, roles=OVERDUE_ROLES)
     items = overdue_items(register, schema, as_of=as_of, escalation_days=escalation_days)
     return OverdueOutcome(register, items, as_of, escalation_days, _write(path, overdue_marks(register, items), output))
 
@@ -110,10 +121,12 @@ def run_mark_findings(path: Path, schema: RegisterSchema, *, today: dt.date, out
 
 
 def run_clear(path: Path, schema: RegisterSchema, *, output: Output, limits: Limits = DEFAULT_LIMITS) -> WriteResult:
-    """Remove the tool's marks; `changed` is False when there were none (in place, nothing is rewritten)."""
+    """Remove the tool's marks; `changed` is False when there were none (in place, nothing is rewritten).
+
+    The record of the tool's marks says where they are, so the register itself is not read."""
     _refuse_early(path, output)
-    register = load_register(path, schema, limits)
-    return write_marks(path, clear_marks(register.sheet), output.target, ignore_lock=output.ignore_lock)
+    return write_marks(path, clear_marks(schema.sheet), output.target, ignore_lock=output.ignore_lock,
+                       limits=limits)
 
 
 @dataclass(frozen=True)
@@ -166,6 +179,8 @@ def write_snapshot(register: Register, schema: RegisterSchema, *, folder: Path, 
             since = as_of_of(document).date()
     snapshot = take_snapshot(register, schema, as_of=as_of, previous_review=since,
                              register_sha256=register_sha256, escalation_days=escalation_days)
+    from xl_addin.workbook.snapshot_book import build_snapshot_workbook  # openpyxl: only a snapshot needs it
+
     write_new_file(workbook_path, build_snapshot_workbook(snapshot).save)
     text = dumps(snapshot_document(snapshot))
     write_new_file(document_path, lambda temporary: temporary.write_text(text, encoding="utf-8"))

@@ -15,13 +15,13 @@ import re
 import tempfile
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
-from xl_addin.engine.findings import column_letter
+from xl_addin.engine.findings import column_letter, range_bounds
 from xl_addin.engine.marks import (
     FINDINGS_WIDTHS,
     NOTE_AUTHOR,
@@ -60,50 +60,16 @@ class CannotWrite(Exception):
     (and nothing was written)."""
 
 
-def _cells(ref: str) -> Iterator[tuple[int, int]]:
-    match = re.fullmatch(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?", ref.replace("$", ""))
-    if match is None:
-        return
-    from xl_addin.workbook.sheet_edit import column_number
-
-    first_column, first_row = column_number(match.group(1).encode()), int(match.group(2))
-    last_column = column_number(match.group(3).encode()) if match.group(3) else first_column
-    last_row = int(match.group(4)) if match.group(4) else first_row
-    for row in range(first_row, last_row + 1):
-        for column in range(first_column, last_column + 1):
-            yield row, column
-
-
 @dataclass
 class _SheetPlan:
-    """The edits to one worksheet part."""
+    """The edits to one worksheet part, row by row."""
 
     part: str
     rows: dict[int, RowEdit] = field(default_factory=lambda: defaultdict(RowEdit))
-    restyles: dict[tuple[int, int], list[Restyle]] = field(default_factory=lambda: defaultdict(list))
     notes: Notes | None = None
 
-    def restyle(self, row: int, column: int, change: Restyle) -> None:
-        self.restyles[(row, column)].append(change)
-
-    def value(self, row: int, column: int, value: Any) -> None:
-        self.rows[row].values[column] = value
-
-    def finish(self) -> dict[int, RowEdit]:
-        for (row, column), changes in self.restyles.items():
-            self.rows[row].formats[column] = _compose(changes)
-        return dict(self.rows)
-
-
-def _compose(changes: list[Restyle]) -> Restyle:
-    def restyle(current: int) -> int | None:
-        new = current
-        for change in changes:
-            result = change(new)
-            if result is not None:
-                new = result
-        return new if new != current else None
-    return restyle
+    def restyle(self, row: int, first: int, last: int, change: Restyle) -> None:
+        self.rows[row].formats.append((first, last, change))
 
 
 class PackageMarks:
@@ -131,6 +97,7 @@ class PackageMarks:
         self.styles = StyleSheet(archive.read(self.styles_part))
         self.record = record
         self.plans: dict[str, _SheetPlan] = {}
+        self._restyles: dict[tuple[str, str], Restyle] = {}
         self.replaced: dict[str, bytes] = {}
         self.added: dict[str, bytes] = {}
         self.removed: set[str] = set()
@@ -162,8 +129,10 @@ class PackageMarks:
         for block in marks.values:
             plan = self._plan(block.sheet)
             if plan is not None:
-                for offset, value in enumerate(block.values):
-                    plan.value(block.first_row + offset, block.column, value)
+                rows, column = plan.rows, block.column
+                for row, value in zip(range(block.first_row, block.first_row + len(block.values)), block.values,
+                                      strict=True):
+                    rows[row].values[column] = value
         kept += [self._fill(fill) for fill in marks.fills]
         kept += [self._note(note) for note in marks.notes]
         if marks.findings_sheet is not None:
@@ -173,12 +142,22 @@ class PackageMarks:
         self._write_record(kept)
 
     def _unfill(self, colour: str) -> Restyle:
-        styles = self.styles
-        return lambda current: styles.without_fill(current) if styles.has_tool_fill(current, colour) else None
+        """Take the tool's fill of `colour` off a cell (one function per colour: rows share what it decides)."""
+        key = ("unfill", colour)
+        if key not in self._restyles:
+            styles = self.styles
+            self._restyles[key] = lambda current: styles.without_fill(current) \
+                if styles.has_tool_fill(current, colour) else None
+        return self._restyles[key]
 
     def _fill_with(self, colour: str) -> Restyle:
-        styles = self.styles
-        return lambda current: None if styles.has_fill(current) else styles.with_fill(current, colour)
+        """Give a cell that has no fill the tool's fill of `colour`."""
+        key = ("fill", colour)
+        if key not in self._restyles:
+            styles = self.styles
+            self._restyles[key] = lambda current: None if styles.has_fill(current) else \
+                styles.with_fill(current, colour)
+        return self._restyles[key]
 
     def _remove(self, entry: RecordEntry) -> None:
         if entry.is_sheet:
@@ -187,23 +166,29 @@ class PackageMarks:
         plan = self._plan(entry.sheet)
         if plan is None:
             return
-        for row, column in _cells(entry.ref):
-            plan.restyle(row, column, self._unfill(entry.colour))
+        try:
+            first_column, first_row, last_column, last_row = range_bounds(entry.ref)
+        except ValueError:
+            return  # not a place xlreg wrote: nothing of the tool's to take off
+        unfill = self._unfill(entry.colour)
+        for row in range(first_row, last_row + 1):
+            plan.restyle(row, first_column, last_column, unfill)
             if entry.is_note:
-                self._notes(plan).remove((row, column))
+                for column in range(first_column, last_column + 1):
+                    self._notes(plan).remove((row, column))
 
     def _fill(self, fill: RowBlockFill) -> RecordEntry:
         plan = self._plan(fill.sheet)
         if plan is not None:
+            fill_with = self._fill_with(fill.colour)
             for row in range(fill.first_row, fill.last_row + 1):
-                for column in range(fill.first_column, fill.last_column + 1):
-                    plan.restyle(row, column, self._fill_with(fill.colour))
+                plan.restyle(row, fill.first_column, fill.last_column, fill_with)
         return fill_entry(fill)
 
     def _note(self, note: CellNote) -> RecordEntry:
         plan = self._plan(note.sheet)
         if plan is not None:
-            plan.restyle(note.row, note.column, self._fill_with(note.colour))
+            plan.restyle(note.row, note.column, note.column, self._fill_with(note.colour))
             self._notes(plan).add((note.row, note.column), note.note)
         return note_entry(note)
 
@@ -414,7 +399,7 @@ class PackageMarks:
     def _edit_sheet(self, plan: _SheetPlan) -> tuple[BinaryIO | None, int, int, int]:
         """The edited sheet, deflated to one side; None in place of it when nothing in it changed."""
         tail_edit = self._notes_parts(plan)
-        editor = SheetEditor(plan.finish())
+        editor = SheetEditor(plan.rows)
         info = self.archive.getinfo(plan.part)
         level = 1 if info.file_size > FAST_LEVEL_ABOVE else 6
         deflated: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115  (closed by write())

@@ -1,25 +1,21 @@
-"""Find and read the register in an .xlsx/.xlsm file with openpyxl, without Excel."""
+"""Find and read the register in an .xlsx/.xlsm file, without Excel: python-calamine by default, openpyxl where
+calamine cannot answer (openpyxl_grid)."""
 
 from __future__ import annotations
 
 import io
 import re
-import warnings
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any, BinaryIO, Literal, Protocol
 
-import openpyxl
 from defusedxml import DefusedXmlException
-from openpyxl.utils import range_boundaries
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import WorkSheetParser
 
-from xl_addin.engine.findings import UNREADABLE_FILE, Finding
+from xl_addin.engine.findings import UNREADABLE_FILE, Finding, range_bounds
 from xl_addin.engine.header import HEADER_SEARCH_ROWS, HeaderSearch, match_header
-from xl_addin.engine.register import CellError, HeaderLayout, Register, build_register
+from xl_addin.engine.register import Register, register_from_columns
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits, check_package
 from xl_addin.workbook.package import (
@@ -51,25 +47,20 @@ class Grid(Protocol):
     def rows(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
              max_col: int | None) -> Iterator[tuple[int, tuple[Any, ...]]]: ...
 
+    def columns(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
+                max_col: int) -> tuple[list[int], list[Sequence[Any]]]: ...
+
     def close(self) -> None: ...
 
 
-class OpenpyxlGrid:
-    """openpyxl in read-only mode: cached formula values, walking only the rows the XML holds."""
-
-    def __init__(self, path: Path | BinaryIO) -> None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions do not affect values
-            self._workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-        self.sheet_names = [sheet.title for sheet in self._workbook.worksheets]
-
-    def rows(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
-             max_col: int | None) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        return present_rows(self._workbook[sheet], min_row=min_row, max_row=max_row, min_col=min_col,
-                            max_col=max_col)
-
-    def close(self) -> None:
-        self._workbook.close()
+def columns_from_rows(rows: Iterable[tuple[int, Sequence[Any]]], width: int) -> tuple[list[int], list[Sequence[Any]]]:
+    """(row numbers, one sequence per column) from rows of cells, each padded to `width`."""
+    numbers: list[int] = []
+    raw: list[Sequence[Any]] = []
+    for number, cells in rows:
+        numbers.append(number)
+        raw.append(cells if len(cells) == width else [*cells[:width], *([None] * (width - len(cells)))])
+    return numbers, list(zip(*raw, strict=True)) if raw else [[] for _ in range(width)]
 
 
 class CalamineGrid:
@@ -99,6 +90,22 @@ class CalamineGrid:
                 cells = [*cells, *([None] * (max_col - min_col + 1 - len(cells)))]
             yield number, tuple(cells)
 
+    def columns(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
+                max_col: int) -> tuple[list[int], list[Sequence[Any]]]:
+        """Column by column, transposed in C: a register of 100,000 rows is never walked row by row here."""
+        values = self._values(sheet)
+        last = len(values) if max_row is None else min(max_row, len(values))
+        block = values[min_row - 1:last]
+        width = max_col - min_col + 1
+        if block and all(len(row) == len(block[0]) for row in block):  # calamine gives a rectangle
+            columns: list[Sequence[Any]] = []
+            columns.extend(zip(*block, strict=True))
+            columns = columns[min_col - 1:max_col]
+            columns += [(None,) * len(block)] * (width - len(columns))
+            return list(range(min_row, min_row + len(block))), columns
+        return columns_from_rows(zip(range(min_row, last + 1), (row[min_col - 1:max_col] for row in block),
+                                     strict=True), width)
+
     def close(self) -> None:
         self._workbook.close()
 
@@ -111,12 +118,15 @@ def open_grid(path: Path | BinaryIO, reader: ReaderName = "auto") -> Grid:
         except Exception:  # calamine cannot answer for this file; openpyxl will, or will say why not
             if reader == "calamine":
                 raise
+    from xl_addin.workbook.openpyxl_grid import OpenpyxlGrid  # only when calamine cannot answer: it loads slowly
+
     return OpenpyxlGrid(path)
 
 
-def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None,
-                  reader: ReaderName = "auto", limits: Limits = DEFAULT_LIMITS) -> Register | Finding:
-    """The register in a workbook, or the one finding that says why there is none."""
+def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None, reader: ReaderName = "auto",
+                  limits: Limits = DEFAULT_LIMITS, needed: Collection[str] | None = None) -> Register | Finding:
+    """The register in a workbook, or the one finding that says why there is none. With `needed`, only those
+    columns' values are taken (an action that ranks or finds overdue items needs few of them)."""
     file = name or str(path)
     try:
         sniff(path)
@@ -124,7 +134,7 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
             check_package(archive, path.name, limits)
             check_part_names(archive)
             sheets = sheet_parts(archive)
-            package = _Package(tables(archive, sheets), dict(missing_sheet_parts(archive, sheets)))
+            package = _Package(tables(archive, sheets), dict(missing_sheet_parts(archive, sheets)), needed)
             if reader == "auto" and has_error_cells(archive, sheets):
                 reader = "openpyxl"  # calamine reads #REF! and its kind as empty cells
             workbook = archive.read(workbook_part(archive))
@@ -201,6 +211,7 @@ class _Package:
 
     tables: Sequence[TablePart]
     missing: Mapping[str, str]  # sheet -> its missing part
+    needed: Collection[str] | None = None  # the columns whose values are wanted (None: all)
 
 
 def _find_register(grid: Grid, package: _Package, schema: RegisterSchema, file: str) -> Register | Finding:
@@ -208,13 +219,15 @@ def _find_register(grid: Grid, package: _Package, schema: RegisterSchema, file: 
     readable = [sheet for sheet in grid.sheet_names if sheet not in package.missing]
     for table in package.tables:
         if table.name.casefold() == wanted and table.sheet in readable and table.header_rows:
-            return _read_table(grid, table, schema, file)
+            return _read_table(grid, table, schema, file, package.needed)
     search = HeaderSearch(schema)
     for sheet in readable:
         found = search.scan(sheet, grid.rows(sheet, min_row=1, max_row=HEADER_SEARCH_ROWS, min_col=1, max_col=None))
         if found is not None:
-            data = grid.rows(sheet, min_row=found.row + 1, max_row=None, min_col=1, max_col=found.layout.last_column)
-            return _register(file, sheet, found.row, found.layout, data, schema, table=None)
+            numbers, columns = grid.columns(sheet, min_row=found.row + 1, max_row=None, min_col=1,
+                                            max_col=found.layout.last_column)
+            return register_from_columns(file, sheet, found.row, found.layout, numbers, columns,
+                                         schema.computed_columns, needed=package.needed)
     if package.missing:  # the register may have been on a sheet whose part is gone: say that, not "no register"
         sheet, part = next(iter(package.missing.items()))
         return unreadable(file, f"{PurePath(file).name} lists a sheet '{sheet}' whose part {part} is not in the file; "
@@ -223,46 +236,13 @@ def _find_register(grid: Grid, package: _Package, schema: RegisterSchema, file: 
     return search.not_found(file)
 
 
-def _read_table(grid: Grid, table: TablePart, schema: RegisterSchema, file: str) -> Register:
-    first_column, first_row, last_column, last_row = range_boundaries(table.ref)
+def _read_table(grid: Grid, table: TablePart, schema: RegisterSchema, file: str,
+                needed: Collection[str] | None) -> Register:
+    first_column, first_row, last_column, last_row = range_bounds(table.ref)
     header = next(grid.rows(table.sheet, min_row=first_row, max_row=first_row, min_col=first_column,
                             max_col=last_column), (first_row, ()))[1]
     layout = match_header(header, schema, first_column=first_column)
-    data = grid.rows(table.sheet, min_row=first_row + table.header_rows, max_row=last_row,
-                     min_col=first_column, max_col=last_column)
-    return _register(file, table.sheet, first_row, layout, data, schema, table=table.name,
-                     first_column=first_column)
-
-
-def present_rows(sheet: ReadOnlyWorksheet, *, min_row: int, max_row: int | None, min_col: int,
-                 max_col: int | None) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """(row number, values) for the rows the sheet's XML actually holds.
-
-    openpyxl's own iterator invents an empty row for every gap, so one formatted cell at row 1,048,576
-    would cost a million empty rows; this walks only what is there.
-    """
-    workbook = sheet.parent
-    with sheet._get_source() as source:
-        parser = WorkSheetParser(source, sheet._shared_strings, data_only=workbook.data_only,
-                                 epoch=workbook.epoch, date_formats=workbook._date_formats,
-                                 timedelta_formats=workbook._timedelta_formats)
-        for number, cells in parser.parse():
-            if number < min_row:
-                continue
-            if max_row is not None and number > max_row:
-                break
-            last = max_col or max((cell["column"] for cell in cells), default=min_col)
-            values: list[Any] = [None] * (last - min_col + 1)
-            for cell in cells:
-                column = cell["column"]
-                if min_col <= column <= last:
-                    value = cell["value"]
-                    values[column - min_col] = CellError(value) if cell["data_type"] == "e" else value
-            yield number, tuple(values)
-
-
-def _register(file: str, sheet: str, header_row: int, layout: HeaderLayout,
-              data: Iterable[tuple[int, Sequence[Any]]], schema: RegisterSchema, *, table: str | None,
-              first_column: int = 1) -> Register:
-    return build_register(file, sheet, header_row, layout, data, schema.computed_columns,
-                          first_column=first_column, table=table)
+    numbers, columns = grid.columns(table.sheet, min_row=first_row + table.header_rows, max_row=last_row,
+                                    min_col=first_column, max_col=last_column)
+    return register_from_columns(file, table.sheet, first_row, layout, numbers, columns, schema.computed_columns,
+                                 first_column=first_column, table=table.name, needed=needed)

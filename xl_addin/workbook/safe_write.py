@@ -30,11 +30,12 @@ from xl_addin.engine.marks import RECORD_SHEET, Marks, RecordEntry
 from xl_addin.errors import WriteRefused
 from xl_addin.workbook import package_edit
 from xl_addin.workbook.atomic import os_message
+from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits, check_package
 from xl_addin.workbook.marks_writer import CannotWrite, PackageMarks
 from xl_addin.workbook.notes import NotesUnreadable
-from xl_addin.workbook.package import NotAWorkbook, sheet_parts
+from xl_addin.workbook.package import NotAWorkbook, sheet_parts, sniff
 from xl_addin.workbook.package_edit import PackageUnreadable
-from xl_addin.workbook.sheet_edit import column_number
+from xl_addin.workbook.sheet_edit import MadeBadXml, column_number
 from xl_addin.workbook.styles import StylesUnreadable
 from xl_addin.workbook.zip_package import PackageTooLarge, same_entry
 
@@ -136,9 +137,12 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     return ["".join(node.text or "" for node in item.iter(f"{MAIN}t")) for item in root.iter(f"{MAIN}si")]
 
 
-def check_kept(original: Path, written: Path, owned: set[str]) -> None:
+def check_kept(original: Path, written: Path, owned: set[str], streamed: frozenset[str] = frozenset()) -> None:
     """Refuse, naming the part, unless every entry of `original` that is not `owned` is in `written` with the
-    same bytes, every relationship in `written` leads to a part, and the entries xlreg wrote parse as XML."""
+    same bytes, every relationship in `written` leads to a part, and the entries xlreg wrote parse as XML.
+
+    A `streamed` sheet is not parsed again here: every piece of XML written into it was checked as it was made
+    (sheet_edit), and the bytes around those pieces are the original's."""
     with original.open("rb") as before_file, written.open("rb") as after_file, \
             zipfile.ZipFile(before_file) as before, zipfile.ZipFile(after_file) as after:
         kept = {info.filename: info for info in after.infolist()}
@@ -152,17 +156,17 @@ def check_kept(original: Path, written: Path, owned: set[str]) -> None:
             if not same_entry(before_file, info, after_file, other):
                 raise WriteRefused(f"Nothing was written: the new {original.name} would have changed its part "
                                    f"{describe_part(info.filename)}. The workbook was not changed.")
-        names = set(kept)
+        names, originals = set(kept), set(before.namelist())
         for name in names:
             if name.endswith(".rels"):
                 source = _rels_source(name)
                 for _, _, target in package_edit.relationships(after.read(name), source):
-                    if target not in names and target.rstrip("/") not in names and _existed(before, target):
+                    if target not in names and target.rstrip("/") not in names and target in originals:
                         raise WriteRefused(f"Nothing was written: in the new {original.name}, {source} would "
                                            f"point to {target}, which it would no longer have. The workbook was not "
                                            "changed.")
-        for name in owned & names:
-            if name.lower().endswith(_XML_SUFFIXES) and (name not in before.namelist() or _parses(before, name)) \
+        for name in (owned & names) - streamed:
+            if name.lower().endswith(_XML_SUFFIXES) and (name not in originals or _parses(before, name)) \
                     and not _parses(after, name):
                 raise WriteRefused(f"Nothing was written: xlreg's change to {name} in {original.name} did not come "
                                    "out as well-formed XML (a bug in xlreg). The workbook was not changed.")
@@ -171,10 +175,6 @@ def check_kept(original: Path, written: Path, owned: set[str]) -> None:
 def _rels_source(rels: str) -> str:
     folder, base = rels.rsplit("/_rels/", 1) if "/_rels/" in rels else ("", rels.split("_rels/", 1)[-1])
     return f"{folder}/{base[:-len('.rels')]}" if folder else base[:-len(".rels")]
-
-
-def _existed(archive: zipfile.ZipFile, name: str) -> bool:
-    return name in archive.namelist()
 
 
 def _parses(archive: zipfile.ZipFile, name: str) -> bool:
@@ -220,16 +220,27 @@ def _backup(original: Path, now: dt.datetime) -> Path:
     return backup
 
 
-def _write_package(source: Path, marks: Marks, temporary: Path) -> tuple[set[str], bool]:
-    """Build the new package in `temporary`; return the entries xlreg owns and whether anything changed."""
+@dataclass(frozen=True)
+class _Built:
+    owned: set[str]  # the entries xlreg may have changed
+    streamed: frozenset[str]  # sheets edited as a stream (their new XML was checked as it was made)
+    changed: bool
+
+
+def _write_package(source: Path, marks: Marks, temporary: Path, limits: Limits = DEFAULT_LIMITS) -> _Built:
+    """Build the new package in `temporary`; the package is checked against the size limits and for document
+    type declarations before any of its XML is parsed."""
+    sniff(source)
     with source.open("rb") as handle, zipfile.ZipFile(handle) as archive, temporary.open("wb") as target:
+        check_package(archive, source.name, limits)
         package = PackageMarks(source, archive, read_record(archive))
         package.apply(marks)
         changed = package.write(handle, target)
-        return package.owned, changed
+        return _Built(package.owned, frozenset(package.plans), changed)
 
 
-def write_marks(source: Path, marks: Marks, target: Path, *, ignore_lock: bool = False) -> WriteResult:
+def write_marks(source: Path, marks: Marks, target: Path, *, ignore_lock: bool = False,
+                limits: Limits = DEFAULT_LIMITS) -> WriteResult:
     """Apply `marks` to the workbook at `source` and write it to `target`, which may be `source` itself."""
     in_place = target.resolve() == source.resolve()
     if in_place:
@@ -246,10 +257,10 @@ def write_marks(source: Path, marks: Marks, target: Path, *, ignore_lock: bool =
     os.close(handle)
     temporary = Path(name)
     try:
-        owned, changed = _write_package(source, marks, temporary)
-        if in_place and not changed:
+        built = _write_package(source, marks, temporary, limits)
+        if in_place and not built.changed:
             return WriteResult(target=target, backup=None, changed=False)
-        check_kept(source, temporary, owned)
+        check_kept(source, temporary, built.owned, built.streamed)
         # mkstemp makes the file private; give the result the permissions the workbook had.
         shutil.copymode(target if target.exists() else source, temporary)
         _fsync(temporary)
@@ -257,6 +268,9 @@ def write_marks(source: Path, marks: Marks, target: Path, *, ignore_lock: bool =
         os.replace(temporary, target)
         _fsync_folder(target.parent)
         return WriteResult(target=target, backup=backup)
+    except MadeBadXml as error:
+        raise WriteRefused(f"Nothing was written: xlreg's change to {source.name} did not come out as well-formed XML "
+                           f"(a bug in xlreg: {error}). The workbook was not changed.") from None
     except (CannotWrite, StylesUnreadable, NotesUnreadable, PackageUnreadable, NotAWorkbook) as error:
         raise WriteRefused(f"Nothing was written: {source.name} cannot be changed safely: {error}. The workbook "
                            "was not changed.") from None

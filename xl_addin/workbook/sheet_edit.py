@@ -4,7 +4,9 @@ held as a tree, and what xlreg does not own in the sheet (formulas and their cac
 formats, extensions, views, print settings) is not touched.
 
 What changes, per row: a value written into a cell (never one holding a formula), and cell formats changed
-by a callback that decides, from the cell's current format, its new one (how fills are added and removed).
+over spans of columns by functions that decide, from a cell's current format, its new one (how fills are
+added and removed). Every piece of XML written anew is checked to be well-formed as it is made; the bytes
+around it are the original's, so the part stays well-formed as a whole.
 """
 
 from __future__ import annotations
@@ -14,32 +16,54 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
+from xml.parsers import expat
 from xml.sax.saxutils import escape
 
 from xl_addin.engine.findings import column_letter
 
-_ROW = re.compile(rb"<((?:[\w.-]+:)?)row\b([^>]*?)(/?)>")
+_ROW_NUMBER = re.compile(rb'\sr\s*=\s*"(\d+)"')
 _CELL = re.compile(rb"<((?:[\w.-]+:)?)c\b([^>]*?)(/?)>")
+_REFERENCE = re.compile(rb'\sr\s*=\s*"([A-Z]+)\d*"')
+_STYLE = re.compile(rb'\ss\s*=\s*"(\d+)"')
 _ATTRIBUTE = re.compile(rb'\s([\w:.-]+)\s*=\s*"([^"]*)"')
-_LETTERS = re.compile(rb"[A-Z]+")
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f\b")
+_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>([^<]*)<")
 _SHEET_DATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData\b[^>]*?(/?)>")
 _COL = re.compile(rb"<(?:[\w.-]+:)?col\b([^>]*?)/?>")
 _PROTECTED = re.compile(rb'<(?:[\w.-]+:)?sheetProtection\b[^>]*\ssheet="(?:1|true)"')
+# A row edit touching at most this many columns finds them one by one; a wider one (a fill across the row) takes
+# the row apart by its shape (_edit_by_shape).
+_NARROW = 4
 
 # Decides a cell's new format from its current one (both cellXfs indexes); None: the cell is not touched.
 Restyle = Callable[[int], int | None]
 
 
+class _ReadInFull(Exception):
+    """A row whose cells cannot be found by their references alone."""
+
+
+class MadeBadXml(Exception):
+    """A piece of XML made for the sheet is not well-formed: a bug; nothing is written."""
+
+
 @dataclass
 class RowEdit:
-    """What to change in one row: values by column number (None empties the cell), formats by column."""
+    """What to change in one row: values by column number (None empties the cell), and formats over spans
+    of columns (first, last, restyle), applied in order."""
 
     values: dict[int, Any] = field(default_factory=dict)
-    formats: dict[int, Restyle] = field(default_factory=dict)
+    formats: list[tuple[int, int, Restyle]] = field(default_factory=list)
 
-    @property
-    def columns(self) -> set[int]:
-        return {*self.values, *self.formats}
+    def columns(self) -> list[int]:
+        """The columns touched, in order (worked out once: the edit is complete when the sheet is edited)."""
+        found: list[int] | None = self.__dict__.get("_columns")
+        if found is None:
+            touched = set(self.values)
+            for first, last, _ in self.formats:
+                touched.update(range(first, last + 1))
+            found = self.__dict__["_columns"] = sorted(touched)
+        return found
 
 
 def column_number(letters: bytes) -> int:
@@ -49,13 +73,40 @@ def column_number(letters: bytes) -> int:
     return number
 
 
+_NUMBERS: dict[bytes, int] = {}
+
+
+def _number_of(letters: bytes) -> int:
+    """column_number, remembered: a sheet has few columns and many rows."""
+    found = _NUMBERS.get(letters)
+    if found is None:
+        found = _NUMBERS[letters] = column_number(letters)
+    return found
+
+
 def _attributes(text: bytes) -> dict[bytes, bytes]:
     return dict(_ATTRIBUTE.findall(text))
 
 
+_NAMED: dict[bytes, re.Pattern[bytes]] = {}
+_LETTERS: dict[int, bytes] = {}
+
+
+def _named(name: bytes) -> re.Pattern[bytes]:
+    if name not in _NAMED:
+        _NAMED[name] = re.compile(rb"\s" + re.escape(name) + rb'\s*=\s*"[^"]*"')
+    return _NAMED[name]
+
+
+def letters(column: int) -> bytes:
+    if column not in _LETTERS:
+        _LETTERS[column] = column_letter(column).encode()
+    return _LETTERS[column]
+
+
 def _set_attributes(head: bytes, changes: Mapping[bytes, bytes | None]) -> bytes:
     for name, value in changes.items():
-        present = re.search(rb"\s" + re.escape(name) + rb'\s*=\s*"[^"]*"', head)
+        present = _named(name).search(head)
         if value is None:
             if present:
                 head = head[:present.start()] + head[present.end():]
@@ -67,11 +118,11 @@ def _set_attributes(head: bytes, changes: Mapping[bytes, bytes | None]) -> bytes
 
 
 def _number_text(value: Any) -> bytes:
-    if isinstance(value, bool):
-        raise TypeError("booleans are not written")
+    if type(value) is int:
+        return b"%d" % value
     if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).encode()
+        return b"%d" % int(value)
+    return escape(str(value)).encode()
 
 
 @dataclass
@@ -81,7 +132,37 @@ class _Cell:
     end: int  # within the row's body
     prefix: bytes
     head: bytes  # the attributes of the opening tag
-    body: bytes | None  # None for a self-closing cell
+    inner: bytes | None  # None for a self-closing cell
+
+
+_HEADS = re.compile(rb'(<c r="([A-Z]{1,3})\d+"([^>]*?)(/?)>)')
+_ABSENT = object()
+
+
+@dataclass
+class _ShapePlan:
+    """What changes in every row of one shape: new attributes of cells by index, new cells by where they go."""
+
+    heads: dict[int, tuple[int, bytes]] = field(default_factory=dict)  # index -> (column, attributes after r)
+    inserts: dict[int, list[tuple[int, bytes]]] = field(default_factory=dict)  # before index -> [(column, attrs)]
+
+
+class _Composed:
+    """The formats of one column: the spans covering it composed, each answer remembered (formats are few)."""
+
+    def __init__(self, changes: list[Restyle]) -> None:
+        self.changes = changes
+        self.known: dict[int, int | None] = {}
+
+    def __call__(self, current: int) -> int | None:
+        if current not in self.known:
+            new = current
+            for change in self.changes:
+                result = change(new)
+                if result is not None:
+                    new = result
+            self.known[current] = new if new != current else None
+        return self.known[current]
 
 
 class SheetEditor:
@@ -90,9 +171,15 @@ class SheetEditor:
     def __init__(self, rows: Mapping[int, RowEdit]) -> None:
         self.rows = dict(rows)
         self.pending = sorted(self.rows)
+        self.next = 0  # index into pending
         self.changed = False
         self.protected = False
         self.column_formats: dict[int, int] = {}
+        self._composed: dict[tuple[int, ...], _Composed] = {}
+        self._shapes: dict[tuple[Any, ...], _ShapePlan] = {}
+        self._checker = expat.ParserCreate()
+        self._checker.Parse(b"<check>", False)
+        self._made_pieces: list[bytes] = []
 
     # --- the stream -----------------------------------------------------------------------------------------
 
@@ -139,14 +226,29 @@ class SheetEditor:
             if cut >= 0 and len(buffer) > (1 << 16):
                 cut += len(row_end)
                 yield self._rows(buffer[:cut], prefix)
+                self._check()
                 buffer = buffer[cut:]
         yield buffer  # no closing tag: leave it to the part check to refuse
 
     def _finish(self, tail: bytes, finish: Callable[[bytes], bytes]) -> bytes:
         self.protected = _PROTECTED.search(tail) is not None
         edited = finish(tail)
-        self.changed = self.changed or edited != tail
+        if edited != tail:
+            self.changed = True
+        self._check(last=True)
         return edited
+
+    def _made(self, xml: bytes) -> bytes:
+        """A piece of XML made anew (a cell or a row): checked with the others made since the last check."""
+        self._made_pieces.append(xml)
+        return xml
+
+    def _check(self, *, last: bool = False) -> None:
+        pieces, self._made_pieces = self._made_pieces, []
+        try:
+            self._checker.Parse(b"".join(pieces) + (b"</check>" if last else b""), last)
+        except expat.ExpatError as error:
+            raise MadeBadXml(f"{error} in what xlreg wrote: {b''.join(pieces)[:300]!r}") from None
 
     def _read_columns(self, head: bytes) -> None:
         for match in _COL.finditer(head):
@@ -157,60 +259,101 @@ class SheetEditor:
 
     # --- rows -------------------------------------------------------------------------------------------------
 
+    def _due(self) -> int | None:
+        return self.pending[self.next] if self.next < len(self.pending) else None
+
     def _new_rows(self, prefix: bytes, *, upto: int | None) -> bytes:
         """Rows with edits that the sheet does not have, below `upto` (or all that are left)."""
         made = []
-        while self.pending and (upto is None or self.pending[0] < upto):
-            number = self.pending.pop(0)
-            row = self._edit_row(prefix, f' r="{number}"'.encode(), b"", number, self_closing=True)
+        while (due := self._due()) is not None and (upto is None or due < upto):
+            self.next += 1
+            row = self._edit_row(prefix, b' r="%d"' % due, b"", due, self.rows[due], self_closing=True)
             if row is not None:
-                made.append(row)
+                made.append(self._made(row))
         return b"".join(made)
 
     def _rows(self, text: bytes, prefix: bytes) -> bytes:
-        if not self.pending:
+        """Edit the rows due in `text` (whole rows). Rows are found with plain byte searches: a regular
+        expression costs several times more per row, and most rows are only passed over."""
+        pending, rows = self.pending, self.rows
+        if self.next >= len(pending):
             return text
         out = []
         position = 0
-        for match in _ROW.finditer(text):
-            attributes = _attributes(match.group(2))
-            number = int(attributes[b"r"]) if b"r" in attributes else self._last_row + 1
-            self._last_row = number
-            if not self.pending:
-                break
-            if self.pending[0] < number:
-                out.append(text[position:match.start()])
-                out.append(self._new_rows(prefix, upto=number))
-                position = match.start()
-            if number not in self.rows or not self.pending or self.pending[0] != number:
+        last_row = self._last_row
+        find = text.find
+        opening, closing = b"<" + prefix + b"row", b"</" + prefix + b"row>"
+        start = find(opening)
+        while start >= 0 and self.next < len(pending):
+            head_end = find(b">", start)
+            head = text[start + len(opening):head_end]
+            if head[:1] not in (b" ", b"/", b"\t", b"\r", b"\n", b""):  # <rowBreaks> or the like, not a row
+                start = find(opening, head_end)
                 continue
-            self.pending.pop(0)
-            if match.group(3) == b"/":
-                end = match.end()
-                body = b""
+            self_closing = head.endswith(b"/")
+            if self_closing:
+                head, end = head[:-1], head_end + 1
             else:
-                close = b"</" + match.group(1) + b"row>"
-                end = text.index(close, match.end()) + len(close)
-                body = text[match.end():end - len(close)]
-            edited = self._edit_row(match.group(1), match.group(2), body, number,
-                                    self_closing=match.group(3) == b"/")
-            if edited is not None:
-                out.append(text[position:match.start()])
-                out.append(edited)
-                position = end
+                end = find(closing, head_end) + len(closing)
+            found = _ROW_NUMBER.search(head)
+            number = int(found.group(1)) if found else last_row + 1
+            last_row = number
+            due = pending[self.next]
+            if due < number:
+                out += [text[position:start], self._new_rows(prefix, upto=number)]
+                position = start
+                if self.next >= len(pending):
+                    break
+                due = pending[self.next]
+            if due == number:
+                self.next += 1
+                body = b"" if self_closing else text[head_end + 1:end - len(closing)]
+                edited = self._edit_row(prefix, head, body, number, rows[number], self_closing=self_closing)
+                if edited is not None:
+                    out += [text[position:start], edited]
+                    position = end
+            start = find(opening, end)
+        self._last_row = last_row
         out.append(text[position:])
         return b"".join(out)
 
-    def _edit_row(self, prefix: bytes, head: bytes, body: bytes, number: int, *, self_closing: bool) -> bytes | None:
-        edit = self.rows[number]
-        attributes = _attributes(head)
-        row_format = int(attributes.get(b"s", b"0")) if attributes.get(b"customFormat") in (b"1", b"true") else None
-        cells = self._cells(body, number)
+    def _format_of(self, edit: RowEdit, column: int) -> _Composed | None:
+        changes = [index for index, (first, last, _) in enumerate(edit.formats) if first <= column <= last]
+        if not changes:
+            return None
+        key = tuple(id(edit.formats[index][2]) for index in changes)
+        if key not in self._composed:
+            self._composed[key] = _Composed([edit.formats[index][2] for index in changes])
+        return self._composed[key]
+
+    def _edit_row(self, prefix: bytes, head: bytes, body: bytes, number: int, edit: RowEdit, *,
+                  self_closing: bool) -> bytes | None:
+        row_format = None
+        if b"customFormat" in head:
+            attributes = _attributes(head)
+            if attributes.get(b"customFormat") in (b"1", b"true"):
+                row_format = int(attributes.get(b"s", b"0"))
+        columns = edit.columns()
+        if not edit.formats and not prefix and row_format is None and b' r="' in body:
+            try:
+                return self._edit_values(head, body, number, edit, columns)
+            except _ReadInFull:
+                pass
+        if len(columns) > _NARROW and not prefix and row_format is None and body:
+            try:
+                return self._edit_by_shape(head, body, number, edit, self_closing=self_closing)
+            except _ReadInFull:
+                pass
+        if len(columns) <= _NARROW and (b' r="' in body or not body):
+            try:
+                return self._edit_narrow(prefix, head, body, number, edit, row_format, self_closing=self_closing)
+            except _ReadInFull:
+                pass
+        cells = self._cells(body)
         by_column = {cell.column: cell for cell in cells}
-        replaced: dict[int, bytes | None] = {}
-        for column in sorted(edit.columns):
-            cell = by_column.get(column)
-            text = self._edit_cell(prefix, cell, column, number, edit, row_format)
+        replaced: dict[int, bytes] = {}
+        for column in columns:
+            text = self._edit_cell(prefix, by_column.get(column), column, number, edit, row_format)
             if text is not None:
                 replaced[column] = text
         if not replaced:
@@ -218,19 +361,20 @@ class SheetEditor:
         self.changed = True
         pieces, position = [], 0
         inserted = sorted(column for column in replaced if column not in by_column)
-        for cell in cells:
+        for cell in sorted(cells, key=lambda cell: cell.start):
             while inserted and inserted[0] < cell.column:
-                pieces.append(replaced.pop(inserted.pop(0)) or b"")
-            pieces.append(body[position:cell.start])
+                pieces.append(body[position:cell.start])
+                position = cell.start
+                pieces.append(replaced.pop(inserted.pop(0)))
             if cell.column in replaced:
-                pieces.append(replaced.pop(cell.column) or b"")
-            else:
-                pieces.append(body[cell.start:cell.end])
-            position = cell.end
+                pieces.append(body[position:cell.start])
+                pieces.append(replaced.pop(cell.column))
+                position = cell.end
         pieces.append(body[position:])
-        pieces += [replaced.pop(column) or b"" for column in inserted]
+        pieces += [replaced.pop(column) for column in inserted]
         new_body = b"".join(pieces)
-        head = self._spans(head, {cell.column for cell in cells} | set(edit.columns))
+        if b"spans" in head:
+            head = self._spans(head, {*by_column, *columns})
         if not new_body and self_closing:
             return b"<" + prefix + b"row" + head + b"/>"
         return b"<" + prefix + b"row" + head + b">" + new_body + b"</" + prefix + b"row>"
@@ -241,21 +385,226 @@ class SheetEditor:
         if not spans or b":" not in spans or not columns:
             return head
         low, high = (int(part) for part in spans.split(b":", 1))
+        if low <= min(columns) and max(columns) <= high:
+            return head
         low, high = min(low, min(columns)), max(high, max(columns))
         return _set_attributes(head, {b"spans": f"{low}:{high}".encode()})
 
-    def _cells(self, body: bytes, row: int) -> list[_Cell]:
+    def _cell_at(self, body: bytes, start: int) -> _Cell | None:
+        match = _CELL.match(body, start)
+        if match is None:
+            return None
+        reference = _REFERENCE.search(match.group(2))
+        if reference is None:
+            return None
+        if match.group(3) == b"/":
+            end, inner = match.end(), None
+        else:
+            close = b"</" + match.group(1) + b"c>"
+            end = body.index(close, match.end()) + len(close)
+            inner = body[match.end():end - len(close)]
+        return _Cell(_number_of(reference.group(1)), start, end, match.group(1), match.group(2), inner)
+
+    def _edit_by_shape(self, head: bytes, body: bytes, row: int, edit: RowEdit, *, self_closing: bool) -> bytes | None:
+        """Rows whose cells are written as Excel writes them (the reference first): registers repeat a few row
+        shapes (the same columns filled, in the same formats) many times, so what changes in a row of a given
+        shape is worked out once and applied to every row of that shape with byte operations. Raises
+        _ReadInFull for a row this does not cover."""
+        pieces = _HEADS.split(body)
+        count = len(pieces) // 5
+        if body.count(b"<c") != count:
+            raise _ReadInFull
+        shape = (tuple(pieces[2::5]), tuple(pieces[3::5]), tuple(pieces[4::5]), tuple(edit.values),
+                 tuple((first, last, id(change)) for first, last, change in edit.formats))
+        plan = self._shapes.get(shape)
+        if plan is None:
+            plan = self._shapes[shape] = self._shape_plan(pieces[2::5], pieces[3::5], pieces[4::5], edit)
+        if not plan.heads and not plan.inserts:
+            return None
+        self.changed = True
+        digits = b"%d" % row
+        for index, (column, attributes) in plan.heads.items():
+            value = edit.values.get(column)
+            new = b'<c r="' + pieces[5 * index + 2] + digits + b'"' + attributes
+            if not pieces[5 * index + 4]:  # an opening tag: the cell's content and end follow, as they were
+                pieces[5 * index + 1] = new + b">"
+            else:
+                pieces[5 * index + 1] = self._made(new + b"/>" if value is None else
+                                                   new + b"><v>" + _number_text(value) + b"</v></c>")
+        for index, cells in plan.inserts.items():
+            made = []
+            for column, attributes in cells:
+                value = edit.values.get(column)
+                new = b'<c r="' + letters(column) + digits + b'"' + attributes
+                made.append(self._made(new + b"/>" if value is None else
+                                       new + b"><v>" + _number_text(value) + b"</v></c>"))
+            pieces[5 * index] += b"".join(made)  # the text before cell `index` (or after the last cell)
+        pieces[2::5] = pieces[3::5] = pieces[4::5] = [b""] * count
+        new_body = b"".join(pieces)
+        if b"spans" in head:
+            head = self._spans(head, {column for cells in plan.inserts.values() for column, _ in cells})
+        return b"<row" + head + b">" + new_body + b"</row>"
+
+    def _shape_plan(self, cell_letters: list[bytes], rests: list[bytes], slashes: list[bytes],
+                    edit: RowEdit) -> _ShapePlan:
+        """For one row shape: the new attributes of the cells that change, and the cells to add before each."""
+        plan = _ShapePlan()
+        columns = [_number_of(name) for name in cell_letters]
+        index_of = {column: index for index, column in enumerate(columns)}
+        for column in edit.columns():
+            index = index_of.get(column)
+            inherited = self.column_formats.get(column, 0)
+            if index is None:
+                current = inherited
+                attributes = b""
+            else:
+                style = _STYLE.search(rests[index])
+                current = int(style.group(1)) if style else 0
+                attributes = rests[index]
+            restyle = self._format_of(edit, column) if edit.formats else None
+            new_style = restyle(current) if restyle is not None else None
+            value = edit.values.get(column) if column in edit.values else _ABSENT
+            if index is not None:
+                if value is not _ABSENT and not slashes[index]:
+                    raise _ReadInFull  # a value into a cell that holds something: looked at one by one
+                if value is not _ABSENT and value is not None and b" t=" in attributes:
+                    raise _ReadInFull
+                if new_style is None and (value is _ABSENT or value is None):
+                    continue
+                if new_style is not None:
+                    attributes = _set_attributes(attributes, {b"s": str(new_style).encode() if new_style else None})
+                plan.heads[index] = (column, attributes)
+            else:
+                style_now = new_style if new_style is not None else current
+                if (value is _ABSENT or value is None) and style_now == inherited:
+                    continue  # nothing to add
+                attributes = b' s="%d"' % style_now if style_now else b""
+                before = next((position for position, other in enumerate(columns) if other > column), len(columns))
+                plan.inserts.setdefault(before, []).append((column, attributes))
+        return plan
+
+    def _edit_values(self, head: bytes, body: bytes, row: int, edit: RowEdit, columns: list[int]) -> bytes | None:
+        """Values only (totals, ranks): the lean way for a row whose cells carry their references. A value for
+        a column the row has no cell in goes before the row's next cell; the search for that cell also tells
+        which columns between are empty, so the next value's place is often known already."""
+        quote = b"%d\"" % row
+        find = body.find
+        pieces: list[bytes] = []
+        position = 0
+        last_column = -1
+        next_column, next_start = 0, -1  # the next cell found after an empty column, and where it starts
+        for column in columns:
+            where = find(b' r="' + letters(column) + quote)
+            if where >= 0:
+                start = body.rfind(b"<", 0, where)
+                cell = self._cell_at(body, start)
+                if cell is None or cell.column != column:
+                    raise _ReadInFull
+                text = self._edit_cell(b"", cell, column, row, edit, None)
+                if text is not None:
+                    pieces += [body[position:start], text]
+                    position = cell.end
+                continue
+            value = edit.values[column]
+            if value is None:
+                continue
+            if next_column > column:
+                start = next_start
+            else:
+                if last_column < 0:
+                    found = _REFERENCE.match(body, body.rfind(b' r="'))
+                    if found is None:
+                        raise _ReadInFull
+                    last_column = _number_of(found.group(1))
+                start = len(body)
+                for later in range(column + 1, last_column + 1):
+                    where = find(b' r="' + letters(later) + quote)
+                    if where >= 0:
+                        start = body.rfind(b"<", 0, where)
+                        next_column, next_start = later, start
+                        break
+            inherited = self.column_formats.get(column, 0)
+            style = b' s="%d"' % inherited if inherited else b""
+            pieces += [body[position:start], self._made(b'<c r="' + letters(column) + quote + style + b"><v>" +
+                                                        _number_text(value) + b"</v></c>")]
+            position = start
+        if not pieces:
+            return None
+        self.changed = True
+        pieces.append(body[position:])
+        if b"spans" in head:
+            head = self._spans(head, set(columns))
+        return b"<row" + head + b">" + b"".join(pieces) + b"</row>"
+
+    def _edit_narrow(self, prefix: bytes, head: bytes, body: bytes, row: int, edit: RowEdit,
+                     row_format: int | None, *, self_closing: bool) -> bytes | None:
+        """A row edit touching a few columns, each found by its reference (no other cell is looked at); raises
+        _ReadInFull when the row's cells cannot be found that way."""
+        suffix = b"%d\"" % row
+        find, rfind = body.find, body.rfind
+        starts: dict[int, int] = {}  # column -> where its cell starts, -1 when the row has none
+
+        def start_of(column: int) -> int:
+            start = starts.get(column)
+            if start is None:
+                where = find(b' r="' + letters(column) + suffix)
+                start = starts[column] = rfind(b"<", 0, where) if where >= 0 else -1
+            return start
+
+        last_column = -1
+        edits: list[tuple[int, int, int, bytes]] = []  # (start, column, end, new text)
+        for column in edit.columns():
+            start = start_of(column)
+            if start >= 0:
+                cell = self._cell_at(body, start)
+                if cell is None or cell.column != column:
+                    raise _ReadInFull
+                end = cell.end
+            else:  # it goes before the first cell of a later column, or at the end
+                cell = None
+                if last_column < 0:
+                    found = _REFERENCE.match(body, rfind(b' r="')) if body else None
+                    if body and found is None:
+                        raise _ReadInFull
+                    last_column = _number_of(found.group(1)) if found else 0
+                start = len(body)
+                for later in range(column + 1, last_column + 1):
+                    if start_of(later) >= 0:
+                        start = starts[later]
+                        if _CELL.match(body, start) is None:
+                            raise _ReadInFull
+                        break
+                end = start
+            text = self._edit_cell(prefix, cell, column, row, edit, row_format)
+            if text is not None:
+                edits.append((start, column, end, text))
+        if not edits:
+            return None
+        self.changed = True
+        pieces, position = [], 0
+        for start, _, end, text in sorted(edits):
+            pieces += [body[position:start], text]
+            position = end
+        pieces.append(body[position:])
+        new_body = b"".join(pieces)
+        if b"spans" in head:
+            head = self._spans(head, {column for _, column, _, _ in edits})
+        if not new_body and self_closing:
+            return b"<" + prefix + b"row" + head + b"/>"
+        return b"<" + prefix + b"row" + head + b">" + new_body + b"</" + prefix + b"row>"
+
+    def _cells(self, body: bytes) -> list[_Cell]:
         cells = []
         previous = 0
         position = 0
-        while True:
-            match = _CELL.search(body, position)
-            if match is None:
-                break
-            attributes = _attributes(match.group(2))
-            reference = attributes.get(b"r")
-            letters = _LETTERS.match(reference) if reference else None
-            column = column_number(letters.group(0)) if letters else previous + 1
+        find = body.find
+        while (start := find(b"<", position)) >= 0:
+            match = _CELL.match(body, start)
+            if match is None:  # not a cell (there is nothing else in a row, but be safe)
+                position = start + 1
+                continue
+            reference = _REFERENCE.search(match.group(2))
+            column = _number_of(reference.group(1)) if reference else previous + 1
             previous = column
             if match.group(3) == b"/":
                 end, inner = match.end(), None
@@ -263,52 +612,62 @@ class SheetEditor:
                 close = b"</" + match.group(1) + b"c>"
                 end = body.index(close, match.end()) + len(close)
                 inner = body[match.end():end - len(close)]
-            cells.append(_Cell(column, match.start(), end, match.group(1), match.group(2), inner))
+            cells.append(_Cell(column, start, end, match.group(1), match.group(2), inner))
             position = end
         return cells
 
     def _edit_cell(self, prefix: bytes, cell: _Cell | None, column: int, row: int, edit: RowEdit,
                    row_format: int | None) -> bytes | None:
-        """The cell's new text, b"" to drop it, or None when it stays as it is."""
+        """The cell's new text, b"" to drop it, or None when it stays as it is. A cell made anew takes the
+        format its row or column gives it, as one typed into in Excel does."""
         inherited = row_format if row_format is not None else self.column_formats.get(column, 0)
+        reference = b' r="' + letters(column) + b"%d" % row + b'"'
+        if cell is None and not edit.formats:  # the common case, a value into an empty cell: made directly
+            value = edit.values.get(column)
+            if value is None:
+                return None
+            style = b' s="%d"' % inherited if inherited else b""
+            return self._made(b"<" + prefix + b"c" + reference + style + b"><" + prefix + b"v>" +
+                              _number_text(value) + b"</" + prefix + b"v></" + prefix + b"c>")
         if cell is not None:
-            head, inner = cell.head, cell.body
-            current = int(_attributes(head).get(b"s", b"0"))
-            cell_prefix = cell.prefix
+            head, inner, cell_prefix = cell.head, cell.inner, cell.prefix
+            style_found = _STYLE.search(head)
+            current = int(style_found.group(1)) if style_found else 0
         else:
-            head, inner, current, cell_prefix = f' r="{column_letter(column)}{row}"'.encode(), None, inherited, prefix
+            head, inner, current, cell_prefix = reference, None, inherited, prefix
+            if inherited:
+                head += b' s="%d"' % inherited
         changes: dict[bytes, bytes | None] = {}
-        has_formula = inner is not None and re.search(rb"<(?:[\w.-]+:)?f\b", inner) is not None
         new_inner = inner
-        if column in edit.values and not has_formula:
+        if column in edit.values and not (inner is not None and _FORMULA.search(inner)):
             value = edit.values[column]
-            old_value = self._number(inner, head)
             if value is None and inner:
                 new_inner, changes[b"t"], changes[b"vm"], changes[b"cm"] = None, None, None, None
-            elif value is not None and old_value != value:
-                new_inner = b"<" + cell_prefix + b"v>" + escape(_number_text(value).decode()).encode() + \
-                    b"</" + cell_prefix + b"v>"
-                changes[b"t"], changes[b"vm"], changes[b"cm"] = None, None, None
-        if column in edit.formats:
-            restyled = edit.formats[column](current)
-            if restyled is not None and restyled != current:
+            elif value is not None and (inner is None or self._number(inner, head) != value):
+                new_inner = b"<" + cell_prefix + b"v>" + _number_text(value) + b"</" + cell_prefix + b"v>"
+                if inner is not None or b" t=" in head:
+                    changes[b"t"], changes[b"vm"], changes[b"cm"] = None, None, None
+        restyle = self._format_of(edit, column) if edit.formats else None
+        if restyle is not None:
+            restyled = restyle(current)
+            if restyled is not None:
                 changes[b"s"] = str(restyled).encode() if restyled else None
                 current = restyled
-        if not changes and new_inner == inner:
+        if not changes and new_inner == inner and cell is not None:
             return None
-        head = _set_attributes(head, changes)
+        head = _set_attributes(head, changes) if changes else head
         if not new_inner and current == inherited and not _attributes(head).keys() - {b"r", b"s"}:
-            return b""  # an empty cell in the format it would have anyway is no cell: as before the tool made it
+            return None if cell is None else b""  # an empty cell in the format it would have anyway is no cell
         if new_inner:
-            return b"<" + cell_prefix + b"c" + head + b">" + new_inner + b"</" + cell_prefix + b"c>"
-        return b"<" + cell_prefix + b"c" + head + b"/>"
+            return self._made(b"<" + cell_prefix + b"c" + head + b">" + new_inner + b"</" + cell_prefix + b"c>")
+        return self._made(b"<" + cell_prefix + b"c" + head + b"/>")
 
     @staticmethod
     def _number(inner: bytes | None, head: bytes) -> Any:
         if not inner or _attributes(head).get(b"t", b"n") != b"n":
             return None
-        found = re.search(rb"<(?:[\w.-]+:)?v>([^<]*)<", inner)
-        if found is None or re.search(rb"<(?:[\w.-]+:)?(?:f|is)\b", inner):
+        found = _VALUE.search(inner)
+        if found is None or _FORMULA.search(inner) or b"<is" in inner:
             return None
         try:
             number = float(found.group(1))

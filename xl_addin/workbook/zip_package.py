@@ -7,7 +7,9 @@ the central directory holds (a source's data descriptors are not carried over), 
 
 from __future__ import annotations
 
+import queue
 import struct
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -56,18 +58,48 @@ def raw_data(source: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
 
 
 def deflate(chunks: Iterable[bytes], target: BinaryIO, *, level: int = 6) -> tuple[int, int, int]:
-    """Write `chunks` raw-deflated to `target`; return (CRC-32, size, compressed size)."""
+    """Write `chunks` raw-deflated to `target`; return (CRC-32, size, compressed size).
+
+    zlib lets go of the interpreter while it works, so the compressing is done in a thread of its own, beside
+    whatever makes the chunks (an edited sheet, say)."""
     compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-    crc = size = written = 0
-    for chunk in chunks:
-        crc = zlib.crc32(chunk, crc)
-        size += len(chunk)
-        packed = compressor.compress(chunk)
-        written += len(packed)
-        target.write(packed)
-    packed = compressor.flush()
-    target.write(packed)
-    return crc, size, written + len(packed)
+    work: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+    totals = [0, 0, 0]  # CRC, size, compressed size
+    failure: list[BaseException] = []
+
+    def compress() -> None:
+        try:
+            while (chunk := work.get()) is not None:
+                totals[0] = zlib.crc32(chunk, totals[0])
+                totals[1] += len(chunk)
+                packed = compressor.compress(chunk)
+                totals[2] += len(packed)
+                target.write(packed)
+            packed = compressor.flush()
+            totals[2] += len(packed)
+            target.write(packed)
+        except BaseException as error:  # reported in the calling thread
+            failure.append(error)
+            while work.get() is not None:  # let the producer finish
+                pass
+
+    worker = threading.Thread(target=compress, daemon=True)
+    worker.start()
+    try:
+        pending = b""
+        for chunk in chunks:
+            pending += chunk
+            if len(pending) >= CHUNK:  # a few large pieces hand over better than many small ones
+                work.put(pending)
+                pending = b""
+        if pending:
+            work.put(pending)
+    finally:
+        work.put(None)
+        worker.join()
+    if failure:
+        raise failure[0]
+    return totals[0], totals[1], totals[2]
 
 
 @dataclass
