@@ -69,8 +69,8 @@ def main() -> int:
                 command_runs[label].append(result)
                 shutil.rmtree(work / "xlreg-backups", ignore_errors=True)
         baseline = best(calamine_runs)
-        print(f"  {'calamine whole-process read':<30} {baseline['seconds']:>7.2f} s {baseline['rss_kb'] / 1024:>6.0f} MB"
-              "   1.00x  (baseline)")
+        label = "calamine whole-process read"
+        print(f"  {label:<30} {baseline['seconds']:>7.2f} s {baseline['rss_kb'] / 1024:>6.0f} MB   1.00x  (baseline)")
         for label, runs in command_runs.items():
             result = best(runs)
             ratio = result["seconds"] / baseline["seconds"]

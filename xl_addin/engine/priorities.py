@@ -83,10 +83,10 @@ def compute_priorities(register: Register, schema: RegisterSchema) -> Priorities
     identifiers = ["" if value is None else str(value) for value in ids]
     states = ["" if value is None else str(value) for value in statuses]
     target_dates, raised_dates = list(map(_date, targets)), list(map(_date, raised))
-    contenders = sorted(
-        (index for index in range(size) if totals[index] is not None and states[index] in open_statuses),
-        key=lambda index: (-(totals[index] or 0), target_dates[index] or _LAST, raised_dates[index] or _LAST,
-                           identifiers[index], register.row_numbers[index]))
+    keys = list(zip([-(total or 0) for total in totals], [day or _LAST for day in target_dates],
+                    [day or _LAST for day in raised_dates], identifiers, register.row_numbers, strict=True))
+    contenders = sorted((index for index in range(size)
+                         if totals[index] is not None and states[index] in open_statuses), key=keys.__getitem__)
     ranks: list[int | None] = [None] * size
     for position, index in enumerate(contenders, start=1):
         ranks[index] = position

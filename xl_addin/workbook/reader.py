@@ -3,6 +3,7 @@ calamine cannot answer (openpyxl_grid)."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
 import re
 import zipfile
@@ -97,7 +98,7 @@ class CalamineGrid:
         last = len(values) if max_row is None else min(max_row, len(values))
         block = values[min_row - 1:last]
         width = max_col - min_col + 1
-        if block and all(len(row) == len(block[0]) for row in block):  # calamine gives a rectangle
+        if block and len(set(map(len, block))) == 1:  # calamine gives a rectangle
             columns: list[Sequence[Any]] = []
             columns.extend(zip(*block, strict=True))
             columns = columns[min_col - 1:max_col]
@@ -135,8 +136,6 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
             check_part_names(archive)
             sheets = sheet_parts(archive)
             package = _Package(tables(archive, sheets), dict(missing_sheet_parts(archive, sheets)), needed)
-            if reader == "auto" and has_error_cells(archive, sheets):
-                reader = "openpyxl"  # calamine reads #REF! and its kind as empty cells
             workbook = archive.read(workbook_part(archive))
     except NotAWorkbook as error:
         return unreadable(file, _with_name(str(error), path))
@@ -144,7 +143,34 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
         return unreadable(file, f"{path.name} is damaged and cannot be read ({_plain(error, path)}).")
     except DefusedXmlException as error:
         return unreadable(file, f"{path.name} contains XML that is not allowed in a workbook ({error}).")
-    readers: list[ReaderName] = ["calamine", "openpyxl"] if reader == "auto" else [reader]
+    if reader != "auto":
+        return _read_with(path, [reader], package, schema, file, workbook)
+    # calamine reads #REF! and its kind as empty cells, so a workbook holding error cells is read by openpyxl.
+    # Whether it does is a byte search of its sheets, made in a thread while calamine parses (it lets go of
+    # the interpreter), so that it costs no time.
+    errors = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    try:
+        has_errors = errors.submit(_has_error_cells, path, sheets)
+        found = _read_with(path, ["calamine", "openpyxl"], package, schema, file, workbook)
+        if has_errors.result():
+            return _read_with(path, ["openpyxl"], package, schema, file, workbook)
+        return found
+    finally:
+        errors.shutdown(wait=True)
+
+
+def _has_error_cells(path: Path, sheets: dict[str, str]) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return has_error_cells(archive, sheets)
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError):
+        return False  # a damaged sheet: the readers say what is wrong with it
+
+
+def _read_with(path: Path, readers: list[ReaderName], package: _Package, schema: RegisterSchema, file: str,
+               workbook: bytes) -> Register | Finding:
+    """The register read by the first of `readers` that can; a workbook no reader accepts as it is, mended
+    where its meaning is plain, or the finding that says why it cannot be read."""
     problem: Exception | None = None
     for attempt in readers:
         try:
@@ -159,7 +185,7 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
         finally:
             grid.close()
     tolerant = _tolerant(workbook)
-    if tolerant is not None and reader == "auto":
+    if tolerant is not None and "openpyxl" in readers:
         return _read_tolerant(path, tolerant, package, schema, file)
     return unreadable(file, f"{path.name} is damaged and cannot be read ({_plain(problem, path)}).")
 

@@ -141,10 +141,19 @@ _ABSENT = object()
 
 @dataclass
 class _ShapePlan:
-    """What changes in every row of one shape: new attributes of cells by index, new cells by where they go."""
+    """What changes in every row of one shape, as templates around the row number: (piece index, text before
+    the row number, text after it, the column whose value follows or None, appended to the piece or in its
+    place)."""
 
-    heads: dict[int, tuple[int, bytes]] = field(default_factory=dict)  # index -> (column, attributes after r)
-    inserts: dict[int, list[tuple[int, bytes]]] = field(default_factory=dict)  # before index -> [(column, attrs)]
+    changes: list[tuple[int, bytes, bytes, int | None, bool]] = field(default_factory=list)
+    added_columns: set[int] = field(default_factory=set)
+    opening: set[tuple[bytes, bytes]] = field(default_factory=set)  # opening tags only: checked with their cell
+
+    def add(self, index: int, before: bytes, after: bytes, column: int | None, *, appended: bool,
+            opening: bool = False) -> None:
+        self.changes.append((index, before, after, column, appended))
+        if opening:
+            self.opening.add((before, after))
 
 
 class _Composed:
@@ -419,68 +428,76 @@ class SheetEditor:
         plan = self._shapes.get(shape)
         if plan is None:
             plan = self._shapes[shape] = self._shape_plan(pieces[2::5], pieces[3::5], pieces[4::5], edit)
-        if not plan.heads and not plan.inserts:
+        if not plan.changes:
             return None
         self.changed = True
         digits = b"%d" % row
-        for index, (column, attributes) in plan.heads.items():
-            value = edit.values.get(column)
-            new = b'<c r="' + pieces[5 * index + 2] + digits + b'"' + attributes
-            if not pieces[5 * index + 4]:  # an opening tag: the cell's content and end follow, as they were
-                pieces[5 * index + 1] = new + b">"
-            else:
-                pieces[5 * index + 1] = self._made(new + b"/>" if value is None else
-                                                   new + b"><v>" + _number_text(value) + b"</v></c>")
-        for index, cells in plan.inserts.items():
-            made = []
-            for column, attributes in cells:
-                value = edit.values.get(column)
-                new = b'<c r="' + letters(column) + digits + b'"' + attributes
-                made.append(self._made(new + b"/>" if value is None else
-                                       new + b"><v>" + _number_text(value) + b"</v></c>"))
-            pieces[5 * index] += b"".join(made)  # the text before cell `index` (or after the last cell)
+        values = edit.values
+        # templates made and checked once per shape: only the row number and the values differ from row to row
+        for index, before, after, column, appended in plan.changes:
+            text = before + digits + after if column is None else \
+                before + digits + after + _number_text(values[column]) + b"</v></c>"
+            pieces[index] = pieces[index] + text if appended else text
         pieces[2::5] = pieces[3::5] = pieces[4::5] = [b""] * count
         new_body = b"".join(pieces)
         if b"spans" in head:
-            head = self._spans(head, {column for cells in plan.inserts.values() for column, _ in cells})
+            head = self._spans(head, plan.added_columns)
         return b"<row" + head + b">" + new_body + b"</row>"
 
     def _shape_plan(self, cell_letters: list[bytes], rests: list[bytes], slashes: list[bytes],
                     edit: RowEdit) -> _ShapePlan:
-        """For one row shape: the new attributes of the cells that change, and the cells to add before each."""
+        """For one row shape: the cells that change (their new opening, or the whole cell when it gets a value)
+        and the cells to add before each, as templates around the row number; each template is checked to
+        be well-formed here, once."""
         plan = _ShapePlan()
         columns = [_number_of(name) for name in cell_letters]
         index_of = {column: index for index, column in enumerate(columns)}
         for column in edit.columns():
             index = index_of.get(column)
             inherited = self.column_formats.get(column, 0)
-            if index is None:
-                current = inherited
-                attributes = b""
-            else:
+            current = inherited
+            attributes = b""
+            if index is not None:
                 style = _STYLE.search(rests[index])
                 current = int(style.group(1)) if style else 0
                 attributes = rests[index]
             restyle = self._format_of(edit, column) if edit.formats else None
             new_style = restyle(current) if restyle is not None else None
-            value = edit.values.get(column) if column in edit.values else _ABSENT
+            has_value = column in edit.values and edit.values[column] is not None
             if index is not None:
-                if value is not _ABSENT and not slashes[index]:
+                if column in edit.values and not slashes[index]:
                     raise _ReadInFull  # a value into a cell that holds something: looked at one by one
-                if value is not _ABSENT and value is not None and b" t=" in attributes:
+                if has_value and b" t=" in attributes:
                     raise _ReadInFull
-                if new_style is None and (value is _ABSENT or value is None):
+                if new_style is None and not has_value and column not in edit.values:
                     continue
                 if new_style is not None:
                     attributes = _set_attributes(attributes, {b"s": str(new_style).encode() if new_style else None})
-                plan.heads[index] = (column, attributes)
+                elif not has_value:
+                    continue  # an empty value into an empty cell: nothing changes
+                before = b'<c r="' + cell_letters[index]
+                if not slashes[index]:
+                    plan.add(5 * index + 1, before, b'"' + attributes + b">", None, appended=False, opening=True)
+                elif has_value:
+                    plan.add(5 * index + 1, before, b'"' + attributes + b"><v>", column, appended=False)
+                else:
+                    plan.add(5 * index + 1, before, b'"' + attributes + b"/>", None, appended=False)
             else:
                 style_now = new_style if new_style is not None else current
-                if (value is _ABSENT or value is None) and style_now == inherited:
+                if not has_value and style_now == inherited:
                     continue  # nothing to add
                 attributes = b' s="%d"' % style_now if style_now else b""
-                before = next((position for position, other in enumerate(columns) if other > column), len(columns))
-                plan.inserts.setdefault(before, []).append((column, attributes))
+                place = next((position for position, other in enumerate(columns) if other > column), len(columns))
+                before = b'<c r="' + letters(column)
+                if has_value:
+                    plan.add(5 * place, before, b'"' + attributes + b"><v>", column, appended=True)
+                else:
+                    plan.add(5 * place, before, b'"' + attributes + b"/>", None, appended=True)
+                plan.added_columns.add(column)
+        for _, before, after, valued, _ in plan.changes:
+            closing = b"</c>" if (before, after) in plan.opening else b"0</v></c>" if valued is not None else b""
+            self._made(before + b"1" + after + closing)
+        plan.changes.sort(key=lambda change: change[0])  # cells added before a cell keep their column order
         return plan
 
     def _edit_values(self, head: bytes, body: bytes, row: int, edit: RowEdit, columns: list[int]) -> bytes | None:
