@@ -5,6 +5,7 @@ belong; and LibreOffice opens each result."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import shutil
@@ -15,11 +16,14 @@ import lxml.html
 import pytest
 
 from tests import package_view as view
-from xl_addin import cli
+from xl_addin import cli, resources
 from xl_addin.engine.findings import Severity
 from xl_addin.engine.marks import FINDING_COLOURS, OVERDUE_COLOUR
+from xl_addin.workbook.check import check_file
+from xl_addin.workbook.schema_file import load_schema
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "excel-made"
+SCHEMA = load_schema(resources.default_schema_path())
 FILES = sorted(CORPUS.glob("*.xls[xm]"))
 # The register added to each: five items raised 2024-01-01 .. 2024-05-01; targets 2024-07-01 and 2024-09-01 for
 # the first two, 2029 for the rest; 14 columns A..N.
@@ -83,9 +87,17 @@ def test_the_marks_and_totals_are_where_they_belong(written, source: Path) -> No
     def filled(path: Path) -> dict[str, tuple[str, str]]:
         return {cell: view.fill_of(path, fmt) for cell, fmt in view.cell_formats(path, "Register").items()}
 
-    # priorities: the totals are the sum of the ratings (8), the file checks without stale totals
+    # priorities: the totals are the sum of the ratings (8); xlreg validate reads the written file as before
     values = view.cell_values(written[(source.name, "priorities")], "Register")
     assert [values[f"K{row}"] for row in range(2, 7)] == ["8"] * 5
+    # openpyxl reads a cell without a format by the workbook's default format, as Excel shows it (calamine takes
+    # it as General): in 002-customviews the default is a date format, and a cell xlreg fills gets it spelled out
+    before = check_file(source, SCHEMA, today=dt.date(2024, 2, 15), reader="openpyxl")
+    for action in ("priorities", "overdue", "mark", "clear"):
+        after = check_file(written[(source.name, action)], SCHEMA, today=dt.date(2024, 2, 15), reader="openpyxl")
+        assert (after.rows_checked, after.sheet) == (5, "Register"), (source.name, action)
+        assert [(f.cell, f.code) for f in after.findings] == [(f.cell, f.code) for f in before.findings]
+    assert {f.cell for f in before.findings if f.code == "future-date"} >= {"B4", "B5", "B6"}
     # overdue: rows 2 and 3 filled across A..N, except cells a person (or the file) had filled already
     overdue = filled(written[(source.name, "overdue")])
     for row in (2, 3):

@@ -46,7 +46,9 @@ def present_rows(sheet: ReadOnlyWorksheet, *, min_row: int, max_row: int | None,
     would cost a million empty rows; this walks only what is there.
     """
     workbook = sheet.parent
-    with sheet._get_source() as source:
+    # openpyxl's notes on extensions it does not carry (x14 formats...) do not affect values
+    with sheet._get_source() as source, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         parser = WorkSheetParser(source, sheet._shared_strings, data_only=workbook.data_only,
                                  epoch=workbook.epoch, date_formats=workbook._date_formats,
                                  timedelta_formats=workbook._timedelta_formats)
