@@ -22,7 +22,7 @@ HEADER_SEARCH_ROWS = 30
 MISSING_COLUMN = define(
     "missing-column", "Missing column", Severity.ERROR,
     "A column the register needs is not in the header row. Reported once, not once per row.",
-    "The register has no '{column}' column; add it to the header row.")
+    "The register has no '{column}' column{also}; add it to the header row.")
 MISSING_OPTIONAL_COLUMN = define(
     "missing-optional-column", "Optional column missing", Severity.WARNING,
     "An optional schema column is not in the header row.",
@@ -37,68 +37,138 @@ DUPLICATE_COLUMN = define(
     "Column '{column}' appears more than once in the header row; only the first one ({first}) is read.")
 
 
-def match_header(cells: Sequence[Any], schema: RegisterSchema, *, first_column: int = 1) -> HeaderLayout:
-    """Map header cells to schema columns, ignoring case and spacing; note extras and repeats."""
-    by_key = {header_key(column.name): column.name for column in schema.columns}
+def match_header(cells: Sequence[Any], schema: RegisterSchema, *, first_column: int = 1,
+                 group: Sequence[Any] | None = None) -> HeaderLayout:
+    """Map header cells to schema columns by name or alias, ignoring case, spacing and punctuation; note extras
+    and repeats. With `group` (the row above), an empty cell takes the group row's text: a two-row header."""
+    by_key = {header_key(header): column.name for column in schema.columns for header in column.headers}
     columns: dict[str, int] = {}
     extra: dict[str, int] = {}
     duplicates: dict[int, tuple[str, int]] = {}
+    headers: dict[str, str] = {}
     seen: dict[str, int] = {}
-    for offset, cell in enumerate(cells):
-        if cell is None or (isinstance(cell, str) and not cell.strip()):
+    width = max(len(cells), len(group) if group is not None else 0)
+    for offset in range(width):
+        cell = cells[offset] if offset < len(cells) else None
+        if _blank(cell) and group is not None and offset < len(group):
+            cell = group[offset]
+        if _blank(cell):
             continue
-        text = str(cell).strip()
+        text = " ".join(str(cell).split())
         number = first_column + offset
         key = header_key(text)
+        if not key:
+            continue
         if key in seen:
             duplicates[number] = (text, seen[key])
             continue
         seen[key] = number
-        if key in by_key:
+        if key in by_key and by_key[key] not in columns:
             columns[by_key[key]] = number
+            if text != by_key[key]:
+                headers[by_key[key]] = text
         else:
             extra[text] = number
-    return HeaderLayout(columns, extra, duplicates)
+    return HeaderLayout(columns, extra, duplicates, headers, rows=2 if group is not None else 1)
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+MIN_OTHER_COLUMNS = 3
 
 
 def is_header_match(layout: HeaderLayout, schema: RegisterSchema) -> bool:
-    """A row is the register's header when it names at least half the schema's columns (two at least)."""
+    """A row is the register's header when it holds the ID column (by name or alias) and at least three more of
+    the schema's columns; a schema without an ID column needs half its columns (two at least)."""
+    id_column = schema.role("id")
+    if id_column:
+        return id_column in layout.columns and layout.score() >= min(1 + MIN_OTHER_COLUMNS, len(schema.columns))
     return layout.score() >= max(2, (len(schema.columns) + 1) // 2)
 
 
 @dataclass(frozen=True)
 class HeaderFound:
-    """A header row that qualifies: the sheet, its row number and how its cells map onto the schema."""
+    """A header row that qualifies: the sheet, its (first) row number and how its cells map onto the schema;
+    the items start on the row after the header's last row."""
 
+    sheet: str
+    row: int
+    layout: HeaderLayout
+
+    @property
+    def first_item_row(self) -> int:
+        return self.row + self.layout.rows
+
+
+@dataclass(frozen=True)
+class _Nearest:
     sheet: str
     row: int
     layout: HeaderLayout
 
 
 class HeaderSearch:
-    """Look for the register's header row, sheet after sheet, in the rows each reader supplies."""
+    """Look for the register's header row, sheet after sheet, in the rows each reader supplies; remember the
+    nearest miss, so that "no register" can say where it looked and what was missing."""
 
     def __init__(self, schema: RegisterSchema) -> None:
         self.schema = schema
+        self.nearest: _Nearest | None = None
 
     def scan(self, sheet: str, rows: Iterable[tuple[int, Sequence[Any]]], *,
              first_column: int = 1) -> HeaderFound | None:
-        """The first of `rows` (row number, cells), among the first HEADER_SEARCH_ROWS, that is the header."""
-        for number, cells in rows:
+        """The first of `rows` (row number, cells), among the first HEADER_SEARCH_ROWS, that is the header: alone,
+        or with the row below it when that row holds the sub-columns of a group row (a two-row header reads
+        more columns than its upper row alone)."""
+        top = [(number, cells) for number, cells in rows if number <= HEADER_SEARCH_ROWS + 1]
+        for position, (number, cells) in enumerate(top):
             if number > HEADER_SEARCH_ROWS:
                 break
-            layout = match_header(cells, self.schema, first_column=first_column)
-            if is_header_match(layout, self.schema):
-                return HeaderFound(sheet, number, layout)
+            readings = [match_header(cells, self.schema, first_column=first_column)]
+            below = top[position + 1] if position + 1 < len(top) else None
+            if below is not None and below[0] == number + 1 and readings[0].score():
+                # a group row reads some columns itself, and lends its text to the sub-columns' empty cells
+                two_rows = match_header(below[1], self.schema, first_column=first_column, group=cells)
+                lower = match_header(below[1], self.schema, first_column=first_column)
+                if two_rows.score() > max(readings[0].score(), lower.score()):
+                    readings.insert(0, two_rows)
+            for layout in readings:
+                if is_header_match(layout, self.schema):
+                    return HeaderFound(sheet, number, layout)
+                if self.nearest is None or layout.score() > self.nearest.layout.score():
+                    self.nearest = _Nearest(sheet, number, layout)
         return None
 
     def not_found(self, file: str) -> Finding:
-        """The one finding for a workbook in which no sheet qualified."""
-        examples = ", ".join(column.name for column in self.schema.columns[:3])
+        """The one finding for a workbook in which no sheet qualified: where it came nearest, and what it lacks."""
         name = PurePath(file).name
-        reason = (f"No register found in {name}: there is no table named '{self.schema.table}' and no sheet "
-                  f"whose header row has the register's columns ({examples}, ...).")
-        return NO_REGISTER.at(file, reason=reason)
+        schema = self.schema
+        id_column = schema.role("id") or schema.columns[0].name
+        need = (f"a register needs its '{id_column}' column (or {_aliases(schema, id_column)}) and at least "
+                f"{MIN_OTHER_COLUMNS} more of its columns in one header row")
+        nearest = self.nearest
+        if nearest is None or not nearest.layout.columns:
+            reason = (f"No register found in {name}: there is no table named '{schema.table}', and no sheet has a "
+                      f"header row with the register's columns ({', '.join(c.name for c in schema.columns[:3])}, "
+                      f"...); {need}.")
+            return NO_REGISTER.at(file, reason=reason)
+        layout = nearest.layout
+        matched = [layout.heading(column) if layout.heading(column) == column else
+                   f"{layout.heading(column)} (as {column})" for column in layout.columns]
+        wanted = [column.name for column in schema.columns if column.required or column.name == id_column]
+        lacking = [column for column in wanted if column not in layout.columns]
+        reason = (f"No register found in {name}. The nearest is sheet '{nearest.sheet}', header row {nearest.row}, "
+                  f"with {layout.score()} of the register's {len(schema.columns)} columns: {', '.join(matched)}. "
+                  f"It lacks {', '.join(lacking) or 'none of the required ones'}; {need}. If the headers are named "
+                  "differently, `xlreg map` proposes a mapping.")
+        return NO_REGISTER.at(file, sheet=nearest.sheet, row=nearest.row, reason=reason)
+
+
+def _aliases(schema: RegisterSchema, column: str) -> str:
+    aliases = schema.column(column).aliases[:2] if column in {c.name for c in schema.columns} else ()
+    return " or ".join(f"'{alias}'" for alias in aliases) or "a header that names it"
 
 
 def conditionally_required(document: Mapping[str, Any]) -> set[str]:
@@ -129,7 +199,8 @@ def layout_findings(register: Register, schema: RegisterSchema) -> list[Finding]
         if column.name in register.columns:
             continue
         kind = MISSING_COLUMN if column.name in must_have else MISSING_OPTIONAL_COLUMN
-        found.append(kind.at(register.file, **where, column=column.name))
+        also = f" (nor one headed {' or '.join(repr(alias) for alias in column.aliases[:2])})" if column.aliases else ""
+        found.append(kind.at(register.file, **where, column=column.name, also=also))
     for text, number in register.layout.extra_columns.items():
         found.append(UNKNOWN_COLUMN.at(register.file, **where, column_number=number, column=text, value=text))
     for number, (text, first) in register.layout.duplicate_columns.items():

@@ -40,9 +40,16 @@ class HeaderLayout:
     extra_columns: Mapping[str, int] = field(default_factory=dict)
     # a repeated header's column -> (its text, the column already read under that name)
     duplicate_columns: Mapping[int, tuple[str, int]] = field(default_factory=dict)
+    # schema column -> its header as the file writes it ("Improvement ID" for ID), where it differs
+    headers: Mapping[str, str] = field(default_factory=dict)
+    rows: int = 1  # header rows: 2 when a group row stands above sub-columns
 
     def score(self) -> int:
         return len(self.columns)
+
+    def heading(self, column: str) -> str:
+        """The column as the file heads it."""
+        return self.headers.get(column, column)
 
     @property
     def last_column(self) -> int:
@@ -75,6 +82,10 @@ class Register:
 
     def __len__(self) -> int:
         return len(self.row_numbers)
+
+    def heading(self, column: str) -> str:
+        """The column as the file heads it (findings name columns the way the person reading them sees them)."""
+        return self.layout.heading(column)
 
     def row(self, index: int) -> RegisterRow:
         """Item `index` (0-based) with its non-empty values."""

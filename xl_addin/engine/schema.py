@@ -25,7 +25,12 @@ class RegisterSchemaError(Exception):
 
 
 def header_key(text: str) -> str:
-    """Headers match ignoring case and runs of white space."""
+    """Headers match ignoring case, spacing and punctuation ("Target date", "TARGET-DATE", "target_date")."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def value_key(text: str) -> str:
+    """Choice values match a value map ignoring case and spacing."""
     return " ".join(text.split()).casefold()
 
 
@@ -42,10 +47,17 @@ class Column:
     minimum: int | None = None
     maximum: int | None = None
     example: str = ""
+    aliases: tuple[str, ...] = ()  # other headers that mean this column (x-aliases)
+    value_map: Mapping[str, str] = field(default_factory=dict)  # value_key(other word) -> choice (x-valueMap)
 
     @property
     def numeric(self) -> bool:
         return self.kind in ("rating", "number", "computed")
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """The column's name and its aliases."""
+        return (self.name, *self.aliases)
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,25 @@ def _example_for(spec: Mapping[str, Any]) -> str:
     return f"the pattern {pattern}" if pattern else ""
 
 
+def _aliases(name: str, spec: Mapping[str, Any], path: Path) -> tuple[str, ...]:
+    aliases = spec.get("x-aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(alias, str) and alias.strip() for alias in aliases):
+        raise RegisterSchemaError(f"{path.name}: x-aliases of '{name}' must be a list of headers.")
+    return tuple(aliases)
+
+
+def _value_map(name: str, spec: Mapping[str, Any], path: Path) -> dict[str, str]:
+    found = spec.get("x-valueMap", {})
+    choices = [str(choice) for choice in spec.get("enum", ())]
+    if not isinstance(found, dict) or not all(isinstance(v, str) for v in found.values()):
+        raise RegisterSchemaError(f"{path.name}: x-valueMap of '{name}' must map words to its choices.")
+    wrong = [value for value in found.values() if value not in choices]
+    if wrong:
+        raise RegisterSchemaError(f"{path.name}: x-valueMap of '{name}' maps to '{wrong[0]}', which is not one of "
+                                  f"its choices ({', '.join(choices)}).")
+    return {value_key(word): choice for word, choice in found.items()}
+
+
 def _referenced_columns(document: Mapping[str, Any]) -> list[str]:
     """Columns named by the register keywords that stand at the schema's top level."""
     return [name for keyword in KEYWORDS.values() if keyword.value_form is not None and keyword.name in document
@@ -148,12 +179,19 @@ def parse_schema(document: Mapping[str, Any], path: Path) -> RegisterSchema:
             minimum=spec.get("minimum"),
             maximum=spec.get("maximum"),
             example=_example_for(spec),
+            aliases=_aliases(name, spec, path),
+            value_map=_value_map(name, spec, path),
         )
         for name, spec in properties.items()
     )
-    keys = [header_key(column.name) for column in columns]
-    if len(set(keys)) != len(keys):
-        raise RegisterSchemaError(f"{path.name} defines two columns whose names differ only in case or spacing.")
+    owners: dict[str, str] = {}
+    for column in columns:
+        for header in column.headers:
+            other = owners.setdefault(header_key(header), column.name)
+            if other != column.name:
+                raise RegisterSchemaError(f"{path.name}: the header '{header}' would mean both '{other}' and "
+                                          f"'{column.name}' (names and x-aliases match ignoring case, spacing and "
+                                          "punctuation).")
     register = document.get("x-register", {})
     return RegisterSchema(
         path=path,

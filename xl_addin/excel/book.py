@@ -27,7 +27,7 @@ from xl_addin.engine.marks import (
     sheet_entry,
     unique_title,
 )
-from xl_addin.engine.register import CellError, Register, build_register
+from xl_addin.engine.register import CellError, HeaderLayout, Register, build_register
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.errors import ActionFailed
 
@@ -75,7 +75,8 @@ class ExcelBook:
                 if table.name.casefold() == wanted:
                     whole = table.range
                     values = whole.options(ndim=2, err_to_str=True).value
-                    return self._register(schema, sheet.name, whole.row, whole.column, values, table.name)
+                    layout = match_header(values[0], schema, first_column=whole.column)
+                    return self._register(schema, sheet.name, whole.row, layout, whole.column, values[1:], table.name)
         search = HeaderSearch(schema)
         for sheet in self.book.sheets:
             used = sheet.used_range
@@ -83,16 +84,15 @@ class ExcelBook:
             rows = ((used.row + offset, cells) for offset, cells in enumerate(values))
             found = search.scan(sheet.name, rows, first_column=used.column)
             if found is not None:
-                offset = found.row - used.row
-                return self._register(schema, sheet.name, found.row, used.column, values[offset:], None)
+                body = values[found.first_item_row - used.row:]
+                return self._register(schema, sheet.name, found.row, found.layout, used.column, body, None)
         raise ActionFailed(search.not_found(self.name).message)
 
-    def _register(self, schema: RegisterSchema, sheet: str, first_row: int, first_column: int,
-                  values: Sequence[Sequence[Any]], table: str | None) -> Register:
-        header, body = values[0], values[1:]
-        layout = match_header(header, schema, first_column=first_column)
-        data = ((first_row + 1 + index, [_cell_value(value) for value in row]) for index, row in enumerate(body))
-        return build_register(self.name, sheet, first_row, layout, data, schema.computed_columns,
+    def _register(self, schema: RegisterSchema, sheet: str, header_row: int, layout: HeaderLayout,
+                  first_column: int, body: Sequence[Sequence[Any]], table: str | None) -> Register:
+        first = header_row + layout.rows
+        data = ((first + index, [_cell_value(value) for value in row]) for index, row in enumerate(body))
+        return build_register(self.name, sheet, header_row, layout, data, schema.computed_columns,
                               first_column=first_column, table=table)
 
     # --- writing ------------------------------------------------------------------------------------------

@@ -250,7 +250,7 @@ def _find_register(grid: Grid, package: _Package, schema: RegisterSchema, file: 
     for sheet in readable:
         found = search.scan(sheet, grid.rows(sheet, min_row=1, max_row=HEADER_SEARCH_ROWS, min_col=1, max_col=None))
         if found is not None:
-            numbers, columns = grid.columns(sheet, min_row=found.row + 1, max_row=None, min_col=1,
+            numbers, columns = grid.columns(sheet, min_row=found.first_item_row, max_row=None, min_col=1,
                                             max_col=found.layout.last_column)
             return register_from_columns(file, sheet, found.row, found.layout, numbers, columns,
                                          schema.computed_columns, needed=package.needed)
