@@ -5,7 +5,7 @@ Finding types are defined beside what reports them; importing those modules here
 
 from __future__ import annotations
 
-from xl_addin.engine import cells, classify, header, snapshot  # noqa: F401  (they define finding types)
+from xl_addin.engine import adopt, cells, classify, header, snapshot  # noqa: F401  (they define finding types)
 from xl_addin.engine.findings import FINDING_TYPES, FindingType
 from xl_addin.engine.keywords import KEYWORDS, RegisterKeyword
 

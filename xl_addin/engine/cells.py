@@ -35,7 +35,7 @@ def cell_findings(register: Register) -> dict[int, dict[str, Finding]]:
         for index in rows_holding(values, odd):
             value = values[index]
             where: dict[str, Any] = {"sheet": register.sheet, "row": register.row_numbers[index],
-                                     "column_number": number, "column": column}
+                                     "column_number": number, "column": register.heading(column)}
             if type(value) is str:
                 shown = ", ".join(sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(value)}))
                 found[index][column] = CONTROL_CHARACTERS.at(register.file, **where, value=value, characters=shown)

@@ -124,11 +124,12 @@ def _range_words(column_schema: Mapping[str, Any]) -> str:
 def row_finding(error: ValidationError, row: RegisterRow, register: Register, schema: RegisterSchema,
                 context: RegisterContext) -> Finding:
     """One schema error on one row, as a finding at its cell."""
-    problem = SchemaError(error, row.values, context, _condition(schema.document, error.schema_path))
+    problem = SchemaError(error, row.values, context, _condition(schema.document, error.schema_path),
+                          register.heading)
     column = problem.column
     kind, fields = classify(problem, schema)
     return kind.at(register.file, sheet=register.sheet, row=row.number, column_number=register.columns.get(column, 0),
-                   column=column, value=row.values.get(column), **fields)
+                   column=register.heading(column), value=row.values.get(column), **fields)
 
 
 def classify(problem: SchemaError, schema: RegisterSchema) -> tuple[FindingType, dict[str, Any]]:
@@ -137,7 +138,7 @@ def classify(problem: SchemaError, schema: RegisterSchema) -> tuple[FindingType,
     if keyword in KEYWORDS:
         return KEYWORDS[str(keyword)].classify(problem)
     if keyword == "not" and problem.condition:
-        return MUST_BE_EMPTY, {"status": problem.status, "condition": problem.condition}
+        return MUST_BE_EMPTY, {"status": problem.status, "condition": problem.heading(problem.condition)}
     if keyword in ("enum", "const"):
         choices = list(error.validator_value) if keyword == "enum" else [error.validator_value]
         listed = ", ".join(str(choice) for choice in choices)

@@ -41,7 +41,10 @@ def match_header(cells: Sequence[Any], schema: RegisterSchema, *, first_column: 
                  group: Sequence[Any] | None = None) -> HeaderLayout:
     """Map header cells to schema columns by name or alias, ignoring case, spacing and punctuation; note extras
     and repeats. With `group` (the row above), an empty cell takes the group row's text: a two-row header."""
-    by_key = {header_key(header): column.name for column in schema.columns for header in column.headers}
+    by_key: dict[str, str | None] = {header_key(header): column.name for column in schema.columns
+                                     for header in column.headers}
+    if schema.mapping is not None:  # a mapping's headers win: mapped to a column, or kept as an extra (None)
+        by_key.update({header_key(header): target for header, target in schema.mapping.columns.items()})
     columns: dict[str, int] = {}
     extra: dict[str, int] = {}
     duplicates: dict[int, tuple[str, int]] = {}
@@ -63,10 +66,11 @@ def match_header(cells: Sequence[Any], schema: RegisterSchema, *, first_column: 
             duplicates[number] = (text, seen[key])
             continue
         seen[key] = number
-        if key in by_key and by_key[key] not in columns:
-            columns[by_key[key]] = number
-            if text != by_key[key]:
-                headers[by_key[key]] = text
+        target = by_key.get(key)
+        if target is not None and target not in columns:
+            columns[target] = number
+            if text != target:
+                headers[target] = text
         else:
             extra[text] = number
     return HeaderLayout(columns, extra, duplicates, headers, rows=2 if group is not None else 1)
@@ -113,8 +117,9 @@ class HeaderSearch:
     """Look for the register's header row, sheet after sheet, in the rows each reader supplies; remember the
     nearest miss, so that "no register" can say where it looked and what was missing."""
 
-    def __init__(self, schema: RegisterSchema) -> None:
+    def __init__(self, schema: RegisterSchema, *, only_row: int | None = None) -> None:
         self.schema = schema
+        self.only_row = only_row  # a mapping can say where the header is
         self.nearest: _Nearest | None = None
 
     def scan(self, sheet: str, rows: Iterable[tuple[int, Sequence[Any]]], *,
@@ -126,6 +131,8 @@ class HeaderSearch:
         for position, (number, cells) in enumerate(top):
             if number > HEADER_SEARCH_ROWS:
                 break
+            if self.only_row is not None and number != self.only_row:
+                continue
             readings = [match_header(cells, self.schema, first_column=first_column)]
             below = top[position + 1] if position + 1 < len(top) else None
             if below is not None and below[0] == number + 1 and readings[0].score():

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress, repeat
 from operator import is_not
-from typing import Any
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,19 @@ class CellError:
 
     def __str__(self) -> str:
         return self.code
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How some cells of one column were read in the register's own words (engine.adopt): `word` as `read_as`
+    (a choice, or a date typed as text), in `count` cells from row `first_row` on."""
+
+    kind: Literal["value", "date"]
+    column: str
+    word: str
+    read_as: Any
+    count: int
+    first_row: int
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,8 @@ class Register:
     row_numbers: tuple[int, ...]
     cells: Mapping[str, Sequence[Any]]
     table: str | None = None
+    readings: tuple[Reading, ...] = ()  # words and text dates read as the schema's (engine.adopt)
+    date_order: str | None = None  # how dates typed as text were read ("dmy"...), if they were
 
     @classmethod
     def from_rows(cls, file: str, sheet: str, header_row: int, layout: HeaderLayout,

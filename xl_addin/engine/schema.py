@@ -9,12 +9,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from xl_addin.engine.keywords import KEYWORDS
+
+if TYPE_CHECKING:
+    from xl_addin.engine.mapping import RegisterMapping
 
 ColumnKind = Literal["text", "date", "choice", "rating", "number", "computed"]
 _KINDS = ("text", "date", "choice", "rating", "number", "computed")
@@ -74,6 +77,7 @@ class RegisterSchema:
     closed_statuses: tuple[str, ...] = ()
     # closed with the work done (Completed), as opposed to closed and dropped (Cancelled)
     completed_statuses: tuple[str, ...] = ()
+    mapping: RegisterMapping | None = None  # how one organisation's register reads as this one (engine.mapping)
 
     @property
     def title(self) -> str:

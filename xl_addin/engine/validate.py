@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from xl_addin.engine.adopt import reading_findings
 from xl_addin.engine.cells import FORMULA_ERROR, cell_findings
 from xl_addin.engine.classify import MUST_BE_EMPTY, row_finding
 from xl_addin.engine.findings import EMPTY_REGISTER, Finding
@@ -29,7 +30,7 @@ def check_register(register: Register, schema: RegisterSchema, *, today: dt.date
     With `quick`, only rows that column-wise checks derived from the schema cannot clear get the full
     validation; the findings are the same either way (see engine.quick).
     """
-    found = layout_findings(register, schema)
+    found = layout_findings(register, schema) + reading_findings(register)
     absent = {column.name for column in schema.columns if column.name not in register.columns}
     context = register_context(register, schema, today=today)
     validator = register_validator(schema.document, context)
@@ -45,9 +46,10 @@ def check_register(register: Register, schema: RegisterSchema, *, today: dt.date
         values = {column: value for column, value in row.values.items() if column not in broken}
         row_findings: dict[tuple[str, str], Finding] = {}
         for error in validator.iter_errors(values):
-            finding = row_finding(error, row, register, schema, context)
-            if finding.column not in absent and finding.column not in broken:
-                row_findings.setdefault((finding.column, finding.code), finding)
+            column = str(error.path[0]) if error.path else ""
+            if column not in absent and column not in broken:
+                finding = row_finding(error, row, register, schema, context)
+                row_findings.setdefault((column, finding.code), finding)
         # A cell that must be empty has one thing to fix; what else is wrong with its value is noise.
         emptied = {column for column, code in row_findings if code == MUST_BE_EMPTY.code}
         found += [finding for (column, code), finding in row_findings.items()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from xl_addin.engine.adopt import adopt
 from xl_addin.engine.findings import column_letter
 from xl_addin.engine.header import HeaderSearch, match_header
 from xl_addin.engine.marks import (
@@ -92,8 +93,11 @@ class ExcelBook:
                   first_column: int, body: Sequence[Sequence[Any]], table: str | None) -> Register:
         first = header_row + layout.rows
         data = ((first + index, [_cell_value(value) for value in row]) for index, row in enumerate(body))
-        return build_register(self.name, sheet, header_row, layout, data, schema.computed_columns,
-                              first_column=first_column, table=table)
+        register = build_register(self.name, sheet, header_row, layout, data, schema.computed_columns,
+                                  first_column=first_column, table=table)
+        mapping = schema.mapping
+        return adopt(register, schema, date_order=mapping.date_order if mapping else None,
+                     value_maps=mapping.values if mapping else None)
 
     # --- writing ------------------------------------------------------------------------------------------
 

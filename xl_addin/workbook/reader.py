@@ -14,7 +14,8 @@ from typing import Any, BinaryIO, Literal, Protocol
 
 from defusedxml import DefusedXmlException
 
-from xl_addin.engine.findings import UNREADABLE_FILE, Finding, range_bounds
+from xl_addin.engine.adopt import adopt
+from xl_addin.engine.findings import NO_REGISTER, UNREADABLE_FILE, Finding, range_bounds
 from xl_addin.engine.header import HEADER_SEARCH_ROWS, HeaderSearch, match_header
 from xl_addin.engine.register import Register, register_from_columns
 from xl_addin.engine.schema import RegisterSchema
@@ -241,14 +242,32 @@ class _Package:
 
 
 def _find_register(grid: Grid, package: _Package, schema: RegisterSchema, file: str) -> Register | Finding:
+    found = _locate_register(grid, package, schema, file)
+    if isinstance(found, Finding):
+        return found
+    mapping = schema.mapping
+    return adopt(found, schema, date_order=mapping.date_order if mapping else None,
+                 value_maps=mapping.values if mapping else None)
+
+
+def _locate_register(grid: Grid, package: _Package, schema: RegisterSchema, file: str) -> Register | Finding:
     wanted = schema.table.casefold()
     readable = [sheet for sheet in grid.sheet_names if sheet not in package.missing]
-    for table in package.tables:
-        if table.name.casefold() == wanted and table.sheet in readable and table.header_rows:
-            return _read_table(grid, table, schema, file, package.needed)
-    search = HeaderSearch(schema)
+    mapping = schema.mapping
+    if mapping is not None and mapping.sheet:
+        if mapping.sheet not in readable:
+            return NO_REGISTER.at(file, reason=f"No register found in {PurePath(file).name}: the mapping "
+                                               f"{mapping.source} names the sheet '{mapping.sheet}', which it does not "
+                                               f"have (it has {', '.join(readable) or 'no sheets'}).")
+        readable = [mapping.sheet]
+    if mapping is None or mapping.header_row is None:
+        for table in package.tables:
+            if table.name.casefold() == wanted and table.sheet in readable and table.header_rows:
+                return _read_table(grid, table, schema, file, package.needed)
+    search = HeaderSearch(schema, only_row=mapping.header_row if mapping else None)
     for sheet in readable:
-        found = search.scan(sheet, grid.rows(sheet, min_row=1, max_row=HEADER_SEARCH_ROWS, min_col=1, max_col=None))
+        found = search.scan(sheet, grid.rows(sheet, min_row=1, max_row=HEADER_SEARCH_ROWS + 1, min_col=1,
+                                             max_col=None))
         if found is not None:
             numbers, columns = grid.columns(sheet, min_row=found.first_item_row, max_row=None, min_col=1,
                                             max_col=found.layout.last_column)

@@ -32,6 +32,7 @@ class SchemaError:
     values: Mapping[str, Any]  # the item's non-empty values
     context: RegisterContext
     condition: str | None  # the column an if/then rule depends on (Status, usually), if any
+    heading: Callable[[str], str] = str  # a column as the file heads it, for messages
 
     @property
     def column(self) -> str:

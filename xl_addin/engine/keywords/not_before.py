@@ -49,7 +49,7 @@ def columns(pairs: Mapping[str, str]) -> list[str]:
 
 def classify(problem: SchemaError) -> tuple[FindingType, dict[str, Any]]:
     other = problem.error.validator_value[problem.column]
-    return DATE_ORDER, {"other": other, "other_value": describe_value(problem.values.get(other))}
+    return DATE_ORDER, {"other": problem.heading(other), "other_value": describe_value(problem.values.get(other))}
 
 
 KEYWORD = RegisterKeyword(

@@ -46,7 +46,7 @@ def quick(columns: list[str], context: RegisterContext, cells: Cells, size: int)
 
 def classify(problem: SchemaError) -> tuple[FindingType, dict[str, Any]]:
     if problem.condition:
-        return REQUIRED_FOR_STATUS, {"status": problem.status, "condition": problem.condition}
+        return REQUIRED_FOR_STATUS, {"status": problem.status, "condition": problem.heading(problem.condition)}
     return MISSING_VALUE, {}
 
 

@@ -66,7 +66,8 @@ def columns(sums: Mapping[str, list[str]]) -> list[str]:
 
 def classify(problem: SchemaError) -> tuple[FindingType, dict[str, Any]]:
     parts = problem.error.validator_value[problem.column]
-    return STALE_TOTAL, {"parts": ", ".join(parts), "expected": sum(problem.values[part] for part in parts)}
+    return STALE_TOTAL, {"parts": ", ".join(map(problem.heading, parts)),
+                         "expected": sum(problem.values[part] for part in parts)}
 
 
 KEYWORD = RegisterKeyword(
