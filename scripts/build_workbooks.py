@@ -113,7 +113,7 @@ PLANTS: list[Plant] = [
     Plant(30, "ID", "IMP-0031", "duplicate-id", "the other row with that ID"),
     Plant(12, "ID", "IMP-42", "bad-format", "ID typed without the four digits"),
     Plant(14, "Date raised", dt.date(2062, 3, 14), "future-date", "year mistyped as 2062"),
-    Plant(16, "Status", "Done", "not-in-list", "status not in the lifecycle"),
+    Plant(16, "Status", "In progres", "not-in-list", "a misspelt status (did you mean In progress?)"),
     Plant(18, "Area", "Service Delivery", "not-in-list", "choice typed with a capital D"),
     Plant(20, "Customer impact", 4, "out-of-range", "rating above 3"),
     Plant(22, "Risk reduction", "2", "number-as-text", "rating stored as text"),

@@ -55,12 +55,12 @@ def test_the_dataframe_is_typed_by_the_schema() -> None:
 
 
 def test_validate_dataframe_names_cells_and_keeps_the_sheets_own() -> None:
-    frame = pd.DataFrame({"id": ["IMP-0001", "X-1"], "STATUS": ["Planned", "Done"]})
+    frame = pd.DataFrame({"id": ["IMP-0001", "X-1"], "STATUS": ["Planned", "Parked"]})
     found = xl_addin.validate_dataframe(frame, as_of=AS_OF)
     assert list(found.columns) == ["code", "severity", "cell", "row", "column", "value", "message"]
     cells = set(zip(found["cell"], found["code"], strict=True))
     assert {("A3", "bad-format"), ("B3", "not-in-list")} <= cells
-    assert "found 'Done'" in found.loc[found["cell"] == "B3", "message"].item()
+    assert "found 'Parked'" in found.loc[found["cell"] == "B3", "message"].item()
     sample = xl_addin.open_register(resources.sample_path()).to_dataframe()
     on_sheet = xl_addin.validate_dataframe(sample, as_of=AS_OF)
     assert ("S4", "future-date") in set(zip(on_sheet["cell"], on_sheet["code"], strict=True))

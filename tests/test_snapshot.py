@@ -71,7 +71,7 @@ def test_golden_figures_match_the_sample_by_hand() -> None:
     assert tables["open-by-priority"]["rows"][0][:3] == [1, "IMP-0039", 12]
     status_counts = dict(map(tuple, tables["by-status"]["rows"]))
     assert sum(status_counts.values()) == 60 == len(golden["items"])
-    assert status_counts["Done"] == 1 and status_counts["(blank)"] == 1  # the planted not-in-list and missing
+    assert status_counts["In progres"] == 1 and status_counts["(blank)"] == 1  # the planted not-in-list and missing
     assert tables["completed-without-outcome"]["rows"] == [["IMP-0007", "2026-02-15", "Lena Vogel",
                                                             "Duplicate tickets per week", 38]]
 

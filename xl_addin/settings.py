@@ -20,10 +20,12 @@ else:  # pragma: no cover - Python 3.10
 
 from xl_addin import resources
 from xl_addin.batch.inputs import ExcludeRule
+from xl_addin.engine.mapping import with_date_order, with_mapping
 from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS
 from xl_addin.engine.schema import RegisterSchema, RegisterSchemaError
 from xl_addin.errors import ActionFailed
 from xl_addin.workbook.guard import MIB, Limits
+from xl_addin.workbook.mapping_file import load_mapping
 from xl_addin.workbook.schema_file import load_schema
 
 READERS = ("validate", "priorities", "overdue", "clear", "snapshot", "Register tab")
@@ -42,8 +44,10 @@ class Key:
 
 
 KEYS: dict[str, Key] = {
-    "schema": Key(None, (*READERS, "new")),
+    "schema": Key(None, (*READERS, "new", "map", "migrate")),
     "table": Key(None, READERS),
+    "mapping": Key(None, (*READERS, "migrate")),
+    "date-order": Key(None, (*READERS, "map", "migrate"), choices=("dmy", "mdy", "ymd")),
     "escalation-days": Key(DEFAULT_ESCALATION_DAYS, ("overdue", "snapshot", "Register tab"), whole_number=True),
     "fail-on": Key("error", ("validate",), choices=("error", "warning", "never")),
     "exclude": Key([], ("validate",), patterns=True),
@@ -73,14 +77,19 @@ class Settings:
     def __getitem__(self, key: str) -> Any:
         return self.values[key].value
 
-    def schema(self) -> RegisterSchema:
-        """The register schema these settings name (the bundled one by default), with the table name set."""
+    def schema(self, *, mapped: bool = True) -> RegisterSchema:
+        """The register schema these settings name (the bundled one by default), with the table name set, and
+        read through the mapping and date order the settings give (unless `mapped` is off)."""
         path = self["schema"]
         try:
             schema = load_schema(Path(path) if path else resources.default_schema_path())
+            if self["table"]:
+                schema = replace(schema, table=self["table"])
+            if mapped and self["mapping"]:
+                schema = with_mapping(schema, load_mapping(Path(self["mapping"])))
+            return with_date_order(schema, self["date-order"]) if mapped else schema
         except RegisterSchemaError as error:
             raise ActionFailed(str(error)) from None
-        return replace(schema, table=self["table"]) if self["table"] else schema
 
     def limits(self) -> Limits:
         return Limits(max_part_bytes=self["max-part-mb"] * MIB, max_total_bytes=self["max-total-mb"] * MIB)
@@ -123,9 +132,9 @@ def _checked(key: str, value: Any, source: str, folder: Path) -> Any:
         if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise ActionFailed(f"Setting '{key}' in {source} must be a list of patterns, such as [\"archive/**\"].")
         return [ExcludeRule(pattern, folder) for pattern in value]
-    if key in ("schema", "table") and not isinstance(value, str):
+    if key in ("schema", "table", "mapping") and not isinstance(value, str):
         raise ActionFailed(f"Setting '{key}' in {source} must be text; found {value!r}.")
-    if key == "schema":
+    if key in ("schema", "mapping"):
         return str((folder / value).resolve()) if not Path(value).is_absolute() else value
     return value
 

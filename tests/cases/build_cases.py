@@ -88,7 +88,7 @@ CASES = [
     Case("date-raised-not-a-date", [item(1, Date_raised="March")], [(0, "Date raised", "not-a-date")]),
     # Choices
     Case("choices-valid", [item(1, Source="Regulatory change", Type="Corrective action", Area="Other")]),
-    Case("choices-invalid", [item(1, Source="Audit"), item(2, Type="Fix"), item(3, Area="IT")],
+    Case("choices-invalid", [item(1, Source="Hearsay"), item(2, Type="Fix"), item(3, Area="IT")],
          [(0, "Source", "not-in-list"), (1, "Type", "not-in-list"), (2, "Area", "not-in-list")]),
     Case("choices-required", [item(1, Source=None, Type=None)],
          [(0, "Source", "missing-value"), (0, "Type", "missing-value")]),
@@ -121,7 +121,7 @@ CASES = [
     # Status
     Case("status-every-value", [item(1, "Identified"), item(2, "Planned"), item(3, "In progress"),
                                 item(4, "Completed"), item(5, "Cancelled")]),
-    Case("status-invalid", [item(1, Status="Done"), item(2, Status=None)],
+    Case("status-invalid", [item(1, Status="Parked"), item(2, Status=None)],
          [(0, "Status", "not-in-list"), (1, "Status", "missing-value")]),
     # Success metric
     Case("metric-required", [item(1, "In progress", Success_metric=None), item(2, "Completed", Success_metric=None)],
@@ -151,7 +151,7 @@ CASES = [
     Case("header-missing-optional-column", [item(1)], [(-1, "Area", "missing-optional-column")],
          drop_columns=["Area"]),
     Case("header-unknown-column", [item(1)], [(-1, "Comments", "unknown-column")], extra_columns=["Comments"]),
-    Case("header-in-row-4", [item(1), item(2, Status="Done")], [(1, "Status", "not-in-list")], title_rows=3),
+    Case("header-in-row-4", [item(1), item(2, Status="Parked")], [(1, "Status", "not-in-list")], title_rows=3),
     Case("header-any-order", [item(1), item(2, Owner=None)], [(1, "Owner", "required-for-status")],
          reverse_columns=True),
 ]

@@ -7,7 +7,6 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 
 from xl_addin.engine.findings import OPEN_IN_EXCEL, FileResult
@@ -16,32 +15,23 @@ from xl_addin.workbook.check import check_file
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
 from xl_addin.workbook.reader import ReaderName
 from xl_addin.workbook.safe_write import lock_file
-from xl_addin.workbook.schema_file import load_schema
 
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """Everything a worker needs, small enough to send to another process."""
+    """Everything a worker needs, small enough to send to another process (the schema with its mapping)."""
 
-    schema_path: Path
+    schema: RegisterSchema
     today: dt.date
     max_findings: int | None = None
     reader: ReaderName = "auto"
-    table: str | None = None
     limits: Limits = DEFAULT_LIMITS
-
-
-@lru_cache(maxsize=4)
-def _schema(path: Path, table: str | None) -> RegisterSchema:
-    schema = load_schema(path)
-    return replace(schema, table=table) if table else schema
 
 
 def check_one(path: Path, options: BatchOptions) -> FileResult:
     """One file, as a worker runs it."""
-    schema = _schema(options.schema_path, options.table)
-    result = check_file(path, schema, today=options.today, name=str(path), max_findings=options.max_findings,
-                        reader=options.reader, limits=options.limits)
+    result = check_file(path, options.schema, today=options.today, name=str(path),
+                        max_findings=options.max_findings, reader=options.reader, limits=options.limits)
     lock = lock_file(path)
     if lock is None:
         return result

@@ -57,12 +57,18 @@ def non_negative(text: str) -> int:
     return _whole_number(text, 0)
 
 
-def schema_options(parser: argparse.ArgumentParser, *, table: bool = True) -> None:
+def schema_options(parser: argparse.ArgumentParser, *, table: bool = True, reading: bool = True) -> None:
     parser.add_argument("--schema", type=Path, metavar="FILE",
                         help="register schema (JSON Schema); default: the settings file's, else the improvement "
                              "register")
     if table:
         parser.add_argument("--table", metavar="NAME", help="the register's table name (default: the schema's)")
+    if reading:
+        parser.add_argument("--mapping", type=Path, metavar="M.toml",
+                            help="read a register kept in its own layout and words through this mapping "
+                                 "(xlreg map proposes one)")
+        parser.add_argument("--date-order", choices=["dmy", "mdy", "ymd"],
+                            help="read dates typed as text as day-month-year, month-day-year or year-month-day")
 
 
 def escalation_option(parser: argparse.ArgumentParser) -> None:
@@ -86,8 +92,10 @@ def settings(args: argparse.Namespace, **given: Any) -> Settings:
     """The settings for this run: the command line's options over the settings file's over the defaults."""
     from xl_addin.settings import resolve
 
+    mapping = getattr(args, "mapping", None)
     options = {"schema": str(args.schema) if getattr(args, "schema", None) else None,
-               "table": getattr(args, "table", None),
+               "table": getattr(args, "table", None), "mapping": str(mapping.resolve()) if mapping else None,
+               "date-order": getattr(args, "date_order", None),
                "escalation-days": getattr(args, "escalation_days", None), **given}
     return resolve(options)
 

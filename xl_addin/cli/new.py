@@ -17,7 +17,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("path", type=Path, metavar="PATH", help="the .xlsx file to create")
     parser.add_argument("--sample", action="store_true", help="copy the sample register (with planted problems)")
     parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
-    common.schema_options(parser, table=False)
+    common.schema_options(parser, table=False, reading=False)
     parser.set_defaults(run=run)
 
 
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     else:
         from xl_addin.workbook.template import build_workbook
 
-        workbook = build_workbook(settings.schema())
+        workbook = build_workbook(settings.schema(mapped=False))
         write_new_file(path, workbook.save)
     out.write(f"Created {path}\n")
     return EXIT_CLEAN

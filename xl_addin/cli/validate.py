@@ -57,8 +57,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"No files match {', '.join(inputs.unmatched)}.")
     if not inputs.files:
         raise UsageError(f"No .xlsx or .xlsm workbooks found in {', '.join(args.files)}.")
-    options = BatchOptions(schema_path=schema.path, today=today, max_findings=settings["max-findings"],
-                           reader=settings["reader"], table=settings["table"], limits=settings.limits())
+    options = BatchOptions(schema=schema, today=today, max_findings=settings["max-findings"],
+                           reader=settings["reader"], limits=settings.limits())
     with Progress(len(inputs.files)) as progress:
         results = check_many(inputs.files, options, jobs=settings["jobs"] or default_jobs(), progress=progress)
     out.write(REPORTERS[settings["format"]](results))

@@ -1,0 +1,75 @@
+"""Read a register mapping from its TOML file (see engine.mapping; `xlreg map` writes one to start from).
+
+    sheet = "Improvements"
+    header-row = 4
+    date-order = "dmy"
+
+    [columns]
+    "Opportunity number" = "ID"
+    "Notes" = ""            # kept as an extra column
+
+    [values.Status]
+    "Done" = "Completed"
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from xl_addin.engine.adopt import DATE_ORDERS, DateOrder
+from xl_addin.engine.mapping import RegisterMapping
+from xl_addin.errors import ActionFailed
+
+_KEYS = {"sheet", "header-row", "date-order", "columns", "values", "source-file", "schema"}
+
+
+def load_mapping(path: Path) -> RegisterMapping:
+    """The mapping in a TOML file; ActionFailed, in plain words, when it cannot be used."""
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ActionFailed(f"Mapping file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ActionFailed(f"The mapping file {path} could not be read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ActionFailed(f"The mapping file {path.name} is not valid TOML ({error}).") from None
+    return mapping_from(document, source=path.name)
+
+
+def mapping_from(document: dict[str, Any], *, source: str) -> RegisterMapping:
+    unknown = sorted(set(document) - _KEYS)
+    if unknown:
+        raise ActionFailed(f"The mapping {source} has a key xlreg does not know: '{unknown[0]}' (it knows "
+                           f"{', '.join(sorted(_KEYS))}).")
+    sheet = document.get("sheet")
+    row = document.get("header-row")
+    order = document.get("date-order")
+    if sheet is not None and not isinstance(sheet, str):
+        raise ActionFailed(f"In the mapping {source}, 'sheet' must be a sheet's name.")
+    if row is not None and not (isinstance(row, int) and row >= 1):
+        raise ActionFailed(f"In the mapping {source}, 'header-row' must be a row number (1 or more).")
+    if order is not None and order not in DATE_ORDERS:
+        raise ActionFailed(f"In the mapping {source}, 'date-order' must be one of {', '.join(DATE_ORDERS)}; found "
+                           f"{order!r}.")
+    columns = document.get("columns", {})
+    if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
+        raise ActionFailed(f"In the mapping {source}, [columns] must map each header to a column name (or \"\" to "
+                           "keep it as an extra column).")
+    values = document.get("values", {})
+    if not isinstance(values, dict) or not all(isinstance(words, dict) and all(isinstance(v, str)
+                                               for v in words.values()) for words in values.values()):
+        raise ActionFailed(f"In the mapping {source}, [values.COLUMN] must map each word to one of the column's "
+                           "choices.")
+    date_order: DateOrder | None = order
+    return RegisterMapping(sheet=sheet, header_row=row,
+                           columns={header: target or None for header, target in columns.items()},
+                           values={column: {word: choice for word, choice in words.items() if choice}
+                                   for column, words in values.items()},
+                           date_order=date_order, source=source)
