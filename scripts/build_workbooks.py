@@ -1,4 +1,5 @@
-"""Generate the bundled workbooks from the schema: the empty template and the sample register.
+"""Generate the bundled workbooks from the schemas: the empty template, the sample register, and each example
+register's template and sample.
 
     python scripts/build_workbooks.py [--out DIR]
 
@@ -20,6 +21,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from example_registers import EXAMPLES  # noqa: E402
 
 from xl_addin.engine.catalog import finding_types  # noqa: E402
 from xl_addin.engine.findings import column_letter  # noqa: E402
@@ -263,7 +266,14 @@ def main() -> None:
     build_workbook(schema, items=items, extra_columns=[EXTRA_COLUMN]).save(args.out / "sample_register.xlsx")
     (args.out / "sample_register.problems.json").write_text(json.dumps(problems, indent=2) + "\n")
     (args.out / "SAMPLE_PROBLEMS.md").write_text(problems_markdown(problems))
-    print(f"wrote {args.out}/improvement_register.xlsx, sample_register.xlsx and the planted-problem list")
+    examples = args.out / "examples"
+    examples.mkdir(exist_ok=True)
+    for name, example_items in EXAMPLES.items():
+        example = load_schema(ROOT / "validators" / "examples" / f"{name}.schema.json")
+        build_workbook(example).save(examples / f"{name}.xlsx")
+        build_workbook(example, items=example_items, rows=50).save(examples / f"{name}.sample.xlsx")
+    print(f"wrote {args.out}/improvement_register.xlsx, sample_register.xlsx, the planted-problem list and the "
+          f"examples ({', '.join(EXAMPLES)})")
 
 
 if __name__ == "__main__":

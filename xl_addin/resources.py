@@ -31,3 +31,37 @@ def template_path() -> Path:
 
 def sample_path() -> Path:
     return templates_dir() / "sample_register.xlsx"
+
+
+EXAMPLE_PREFIX = "example:"
+
+
+def example_names() -> list[str]:
+    """The example registers shipped with the package (csi-register, capa-log, ...)."""
+    folder = validators_dir() / "examples"
+    return sorted(path.name.removesuffix(".schema.json") for path in folder.glob("*.schema.json"))
+
+
+def example_schema_path(name: str) -> Path:
+    return validators_dir() / "examples" / f"{name}.schema.json"
+
+
+def example_template_path(name: str) -> Path:
+    return templates_dir() / "examples" / f"{name}.xlsx"
+
+
+def example_sample_path(name: str) -> Path:
+    return templates_dir() / "examples" / f"{name}.sample.xlsx"
+
+
+def schema_path(named: str | None) -> Path:
+    """The schema a setting names: a file, `example:NAME` for a shipped example, or None for the default.
+    An unknown example raises KeyError with the names there are."""
+    if not named:
+        return default_schema_path()
+    if named.startswith(EXAMPLE_PREFIX):
+        name = named.removeprefix(EXAMPLE_PREFIX)
+        if name not in example_names():
+            raise KeyError(name)
+        return example_schema_path(name)
+    return Path(named)

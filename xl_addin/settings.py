@@ -80,9 +80,13 @@ class Settings:
     def schema(self, *, mapped: bool = True) -> RegisterSchema:
         """The register schema these settings name (the bundled one by default), with the table name set, and
         read through the mapping and date order the settings give (unless `mapped` is off)."""
-        path = self["schema"]
         try:
-            schema = load_schema(Path(path) if path else resources.default_schema_path())
+            path = resources.schema_path(self["schema"])
+        except KeyError as error:
+            raise ActionFailed(f"There is no example register '{error.args[0]}'; the examples are "
+                               f"{', '.join(resources.example_names())}.") from None
+        try:
+            schema = load_schema(path)
             if self["table"]:
                 schema = replace(schema, table=self["table"])
             if mapped and self["mapping"]:
@@ -134,7 +138,7 @@ def _checked(key: str, value: Any, source: str, folder: Path) -> Any:
         return [ExcludeRule(pattern, folder) for pattern in value]
     if key in ("schema", "table", "mapping") and not isinstance(value, str):
         raise ActionFailed(f"Setting '{key}' in {source} must be text; found {value!r}.")
-    if key in ("schema", "mapping"):
+    if key in ("schema", "mapping") and not value.startswith(resources.EXAMPLE_PREFIX):
         return str((folder / value).resolve()) if not Path(value).is_absolute() else value
     return value
 

@@ -51,9 +51,9 @@ def run_priorities(args: argparse.Namespace, out: TextIO) -> int:
     output = common.output(args, args.file)
     outcome = actions.run_priorities(args.file, settings.schema(), output=output, limits=settings.limits())
     if args.format == "json":
-        out.write(summaries.priorities_json(str(args.file), outcome.priorities))
+        out.write(summaries.priorities_json(str(args.file), outcome.priorities, outcome.notes))
     else:
-        out.write(summaries.priorities_text(str(args.file), outcome.priorities, top=args.top))
+        out.write(summaries.priorities_text(str(args.file), outcome.priorities, top=args.top, notes=outcome.notes))
         out.write(common.read_note(args.file, output) + common.written(outcome.written))
     return EXIT_CLEAN
 
@@ -69,7 +69,7 @@ def run_overdue(args: argparse.Namespace, out: TextIO) -> int:
     outcome = actions.run_overdue(args.file, settings.schema(), as_of=as_of, output=output,
                                   escalation_days=escalation_days, limits=settings.limits())
     render = {"json": summaries.overdue_json, "csv": summaries.overdue_csv}.get(args.format, summaries.overdue_text)
-    out.write(render(str(args.file), outcome.items, as_of, escalation_days))
+    out.write(render(str(args.file), outcome.items, as_of, escalation_days, outcome.notes))
     if args.format == "text":
         out.write(common.read_note(args.file, output) + common.written(outcome.written))
     return EXIT_CLEAN

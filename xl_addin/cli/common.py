@@ -58,8 +58,9 @@ def non_negative(text: str) -> int:
 
 
 def schema_options(parser: argparse.ArgumentParser, *, table: bool = True, reading: bool = True) -> None:
-    parser.add_argument("--schema", type=Path, metavar="FILE",
-                        help="register schema (JSON Schema); default: the settings file's, else the improvement "
+    parser.add_argument("--schema", metavar="FILE",
+                        help="register schema (JSON Schema), or example:NAME for a shipped example register "
+                             "(xlreg new --help lists them); default: the settings file's, else the improvement "
                              "register")
     if table:
         parser.add_argument("--table", metavar="NAME", help="the register's table name (default: the schema's)")

@@ -16,6 +16,9 @@ def add_parser(commands: Any) -> None:
                                  description="Create a new register workbook from the template.")
     parser.add_argument("path", type=Path, metavar="PATH", help="the .xlsx file to create")
     parser.add_argument("--sample", action="store_true", help="copy the sample register (with planted problems)")
+    parser.add_argument("--example", choices=resources.example_names(), metavar="NAME",
+                        help="start from an example register instead of the improvement register: "
+                             f"{', '.join(resources.example_names())} (check it with --schema example:NAME)")
     parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
     common.schema_options(parser, table=False, reading=False)
     parser.set_defaults(run=run)
@@ -30,6 +33,15 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if path.exists() and not args.force:
         raise UsageError(f"{path} already exists; choose another name or add --force to replace it.")
     settings = common.settings(args)
+    if args.example:
+        if args.schema:
+            raise UsageError("--example brings its own schema; it cannot be combined with --schema.")
+        source = resources.example_sample_path(args.example) if args.sample else \
+            resources.example_template_path(args.example)
+        copy_new_file(source, path)
+        out.write(f"Created {path} ({args.example}{', sample' if args.sample else ''}). Its schema: "
+                  f"--schema example:{args.example}\n")
+        return EXIT_CLEAN
     if args.sample:
         if settings["schema"]:
             raise UsageError("--sample is the improvement register's sample; it cannot be combined with a schema "

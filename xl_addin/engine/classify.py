@@ -3,13 +3,13 @@ register keywords each in their own module (`keywords/`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from jsonschema import ValidationError
 
+from xl_addin.engine.adopt import parse_text_date
 from xl_addin.engine.findings import Finding, FindingType, Severity, define
 from xl_addin.engine.keywords import KEYWORDS
 from xl_addin.engine.keywords.base import RegisterContext, SchemaError
@@ -68,7 +68,6 @@ _TYPE_WORDS = {
     "object": "a record",
     "null": "empty",
 }
-_TEXT_DATE_FORMATS = ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d", "%d-%m-%Y", "%d %b %Y", "%d %B %Y")
 
 
 def _condition(document: Mapping[str, Any], schema_path: Iterable[Any]) -> str | None:
@@ -83,19 +82,6 @@ def _condition(document: Mapping[str, Any], schema_path: Iterable[Any]) -> str |
         except (KeyError, IndexError, TypeError):
             return None
     return None
-
-
-def date_readings(text: str) -> list[dt.date]:
-    """The dates a piece of text could mean, in the formats people type (25/11/2026, 11/25/2026, 25.11.2026)."""
-    readings = []
-    for pattern in _TEXT_DATE_FORMATS:
-        try:
-            reading = dt.datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-        if reading not in readings:
-            readings.append(reading)
-    return readings
 
 
 def _looks_numeric(text: str) -> bool:
@@ -152,9 +138,12 @@ def classify(problem: SchemaError, schema: RegisterSchema) -> tuple[FindingType,
         example = schema.column(column).example if column in schema.document.get("properties", {}) else ""
         return BAD_FORMAT, {"example": example or f"the pattern {error.validator_value}"}
     if keyword == "format":
-        readings = date_readings(value) if isinstance(value, str) else []
+        readings = parse_text_date(value, None) if isinstance(value, str) else []
+        if len(readings) > 1:
+            return DATE_AS_TEXT, {"suggestion": " or ".join(reading.isoformat() for reading in readings)
+                                  + "; --date-order says which"}
         if readings:
-            return DATE_AS_TEXT, {"suggestion": " or ".join(reading.isoformat() for reading in readings)}
+            return DATE_AS_TEXT, {"suggestion": readings[0].isoformat()}
         return NOT_A_DATE, {}
     if keyword == "minLength":
         return MISSING_VALUE, {}

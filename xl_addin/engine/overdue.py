@@ -37,7 +37,8 @@ def overdue_items(register: Register, schema: RegisterSchema, *, as_of: dt.date,
                   escalation_days: int = DEFAULT_ESCALATION_DAYS) -> tuple[OverdueItem, ...]:
     """Items whose target date is before `as_of` and whose status is not closed, in sheet order.
 
-    Escalate when Last update is empty or more than `escalation_days` before `as_of`.
+    Escalate when Last update is empty or more than `escalation_days` before `as_of`; never when the register
+    has no column for the last update (roles.limitations says so), as there is nothing to judge by.
     """
     target_column = schema.role("targetDate")
     if not target_column or target_column not in register.cells:
@@ -51,6 +52,7 @@ def overdue_items(register: Register, schema: RegisterSchema, *, as_of: dt.date,
     targets, statuses = register.cells[target_column], column("status")
     ids, owners, updates = column("id"), column("owner"), column("lastUpdate")
     closed = set(schema.closed_statuses)
+    judged = schema.role("lastUpdate") in register.cells
     found = []
     # column-wise: only the items whose target has passed are looked at one by one
     for index in [i for i, target in enumerate(targets) if type(target) is dt.date and target < as_of]:
@@ -67,7 +69,7 @@ def overdue_items(register: Register, schema: RegisterSchema, *, as_of: dt.date,
             target_date=target,
             days_overdue=(as_of - target).days,
             last_update=last_update,
-            escalate=last_update is None or (as_of - last_update).days > escalation_days,
+            escalate=judged and (last_update is None or (as_of - last_update).days > escalation_days),
         ))
     return tuple(found)
 

@@ -1,8 +1,10 @@
 """Priority totals and ranks: sum the ratings, rank the open items.
 
-Total = the sum of the ratings (each within its schema range). Open items are ranked by total, highest
+Total = the sum of the ratings (each within its schema range), or their product where the schema says so
+(x-register "scoring": "product", a risk's likelihood x impact). Open items are ranked by total, highest
 first; ties go to the earlier Target date (blank last), then the earlier Date raised, then the ID.
-Closed items get no rank; items whose ratings are missing or invalid get neither a total nor a rank.
+Closed items get no rank; items whose ratings are missing or invalid get neither a total nor a rank. Items
+whose status is neither an open nor a closed one ("In progres", blank) are not ranked either, and are named.
 """
 
 from __future__ import annotations
@@ -33,9 +35,11 @@ class PriorityItem:
 
 @dataclass(frozen=True)
 class Priorities:
-    """Totals and ranks for a whole register, in sheet order; `unrated` names rows with invalid ratings."""
+    """Totals and ranks for a whole register, in sheet order; `unrated` names rows with invalid ratings,
+    `off_list` the rated items not ranked because their status is neither open nor closed."""
 
     items: tuple[PriorityItem, ...]
+    off_list: tuple[PriorityItem, ...] = ()
 
     @property
     def ranked(self) -> list[PriorityItem]:
@@ -55,7 +59,8 @@ def _totals(register: Register, schema: RegisterSchema) -> list[int | None]:
     ratings = schema.roles.get("ratings", [])
     if not ratings or any(name not in register.cells for name in ratings):
         return [None] * len(register)
-    totals: list[int | None] = [0] * len(register)
+    product = schema.scoring == "product"
+    totals: list[int | None] = [1 if product else 0] * len(register)
     for name in ratings:
         column = schema.column(name)
         low = column.minimum if column.minimum is not None else -(10**18)
@@ -64,7 +69,10 @@ def _totals(register: Register, schema: RegisterSchema) -> list[int | None]:
                 if type(value) is int and low <= value <= high}  # type(): True is not a rating of 1
         for index, value in enumerate(register.cells[name]):
             total = totals[index]
-            totals[index] = None if total is None or value not in good or type(value) is not int else total + value
+            if total is None or value not in good or type(value) is not int:
+                totals[index] = None
+            else:
+                totals[index] = total * value if product else total + value
     return totals
 
 
@@ -90,5 +98,7 @@ def compute_priorities(register: Register, schema: RegisterSchema) -> Priorities
     ranks: list[int | None] = [None] * size
     for position, index in enumerate(contenders, start=1):
         ranks[index] = position
-    return Priorities(tuple(map(PriorityItem, register.row_numbers, identifiers, states, totals, ranks,
-                                target_dates, raised_dates)))
+    items = tuple(map(PriorityItem, register.row_numbers, identifiers, states, totals, ranks, target_dates,
+                      raised_dates))
+    known = open_statuses | set(schema.closed_statuses)
+    return Priorities(items, tuple(item for item in items if item.total is not None and item.status not in known))

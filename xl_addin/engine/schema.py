@@ -15,11 +15,14 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from xl_addin.engine.keywords import KEYWORDS
+from xl_addin.engine.roles import role_problems
 
 if TYPE_CHECKING:
     from xl_addin.engine.mapping import RegisterMapping
 
 ColumnKind = Literal["text", "date", "choice", "rating", "number", "computed"]
+Scoring = Literal["sum", "product"]
+SCORINGS: tuple[Scoring, ...] = ("sum", "product")
 _KINDS = ("text", "date", "choice", "rating", "number", "computed")
 
 
@@ -77,6 +80,7 @@ class RegisterSchema:
     closed_statuses: tuple[str, ...] = ()
     # closed with the work done (Completed), as opposed to closed and dropped (Cancelled)
     completed_statuses: tuple[str, ...] = ()
+    scoring: Scoring = "sum"  # how ratings combine into the priority total (a risk's likelihood x impact)
     mapping: RegisterMapping | None = None  # how one organisation's register reads as this one (engine.mapping)
 
     @property
@@ -197,6 +201,12 @@ def parse_schema(document: Mapping[str, Any], path: Path) -> RegisterSchema:
                                           f"'{column.name}' (names and x-aliases match ignoring case, spacing and "
                                           "punctuation).")
     register = document.get("x-register", {})
+    problems = role_problems(register.get("roles", {}), [column.name for column in columns])
+    if problems:
+        raise RegisterSchemaError(f"{path.name}: {problems[0]}.")
+    scoring = register.get("scoring", "sum")
+    if scoring not in SCORINGS:
+        raise RegisterSchemaError(f"{path.name}: x-register 'scoring' must be sum or product; found {scoring!r}.")
     return RegisterSchema(
         path=path,
         document=document,
@@ -207,4 +217,5 @@ def parse_schema(document: Mapping[str, Any], path: Path) -> RegisterSchema:
         open_statuses=tuple(register.get("openStatuses", ())),
         closed_statuses=tuple(register.get("closedStatuses", ())),
         completed_statuses=tuple(register.get("completedStatuses", ())),
+        scoring=scoring,
     )

@@ -11,14 +11,15 @@ import datetime as dt
 import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from xl_addin.engine.findings import Finding, Severity, define
 from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS, OverdueItem, by_owner, overdue_items
-from xl_addin.engine.priorities import compute_priorities
+from xl_addin.engine.priorities import PriorityItem, compute_priorities
 from xl_addin.engine.register import CellError, Register
+from xl_addin.engine.roles import absence
 from xl_addin.engine.schema import RegisterSchema
 
 FORMAT = "xlreg-snapshot"
@@ -45,6 +46,7 @@ class ReviewTable:
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+    unavailable: str | None = None  # why the register cannot fill it (a role without a column), if so
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
         _overdue_owners(late),
         _closed_since(items, roles, schema, since, today),
         _new_since(items, roles, since, today),
-        _open_by_priority(items, roles, schema),
+        _open_by_priority(items, roles, schema, priorities),
         _completed_without_outcome(items, roles, schema),
         _per_month("closures-per-month", "Closures per month (improvement velocity)", "Closed",
                    [roles.get(item, "closureDate") for item in items
@@ -153,6 +155,7 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
         _per_month("raised-per-month", "Entries raised per month", "Raised",
                    [roles.get(item, "dateRaised") for item in items], today),
     ]
+    tables = [_explained(table, schema, register.columns) for table in tables]
     findings = (_bunching_finding(register, schema, steady, today),) if steady.bunched else ()
     return Snapshot(
         register_file=Path(register.file).name, register_sha256=register_sha256, sheet=register.sheet,
@@ -163,6 +166,29 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
         columns=(*(column.name for column in schema.columns), DAYS_OVERDUE),
         items=tuple(items), tables=tuple(tables), steady_stream=steady, findings=findings,
     )
+
+
+# The roles each review table is computed from: without a column for one, the table says so rather than
+# showing an empty list as if there were nothing to list.
+_TABLE_ROLES: dict[str, tuple[str, ...]] = {
+    "overdue-by-owner": ("targetDate", "status"),
+    "overdue-owners": ("targetDate", "status"),
+    "closed-since": ("status", "closureDate"),
+    "new-since": ("dateRaised",),
+    "open-by-priority": ("ratings", "status"),
+    "completed-without-outcome": ("status", "measuredOutcome"),
+    "closures-per-month": ("status", "closureDate"),
+    "raised-per-month": ("dateRaised",),
+}
+
+
+def _explained(table: ReviewTable, schema: RegisterSchema, present: Mapping[str, int]) -> ReviewTable:
+    reasons = [reason for role in _TABLE_ROLES.get(table.key, ()) if (reason := absence(schema, present, role))]
+    if table.key == "completed-without-outcome" and not schema.completed_statuses:
+        reasons.append(f"the {schema.title} schema lists no completed statuses (x-register completedStatuses)")
+    if not reasons:
+        return table
+    return replace(table, rows=(), unavailable=f"Not available: {reasons[0]}.")
 
 
 def _counts(items: Sequence[Mapping[str, Any]], schema: RegisterSchema) -> list[ReviewTable]:
@@ -226,13 +252,17 @@ def _new_since(items: Sequence[Mapping[str, Any]], roles: _Roles, since: dt.date
                        tuple(_pick(item, columns) for item in raised))
 
 
-def _open_by_priority(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: RegisterSchema) -> ReviewTable:
-    columns = roles.columns("rank", "id", "total", "targetDate", "owner", "status", "description")
-    rank_column = schema.role("rank")
-    ranked = [item for item in items if rank_column and item.get(rank_column) is not None]
-    ranked.sort(key=lambda item: item[rank_column or ""])
-    return ReviewTable("open-by-priority", "Open items by priority", tuple(columns),
-                       tuple(_pick(item, columns) for item in ranked))
+def _open_by_priority(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: RegisterSchema,
+                      priorities: Mapping[int, PriorityItem]) -> ReviewTable:
+    """Open items by rank, with rank and total as computed (a register need not have columns for them)."""
+    others = roles.columns("id", "targetDate", "owner", "status", "description")
+    columns = (schema.role("rank") or "Rank", others[0] if others else "ID", schema.role("total") or "Priority",
+               *others[1:])
+    ranked = sorted((item for item in items if priorities[item["row"]].rank is not None),
+                    key=lambda item: priorities[item["row"]].rank or 0)
+    return ReviewTable("open-by-priority", "Open items by priority", columns,
+                       tuple((priorities[item["row"]].rank, *_pick(item, others[:1]), priorities[item["row"]].total,
+                              *_pick(item, others[1:])) for item in ranked))
 
 
 def _completed_without_outcome(items: Sequence[Mapping[str, Any]], roles: _Roles,

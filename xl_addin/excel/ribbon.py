@@ -55,27 +55,39 @@ def validate(book: ExcelBook, run: Button) -> str:
 def priorities(book: ExcelBook, run: Button) -> str:
     from xl_addin.engine.marks import priority_marks
     from xl_addin.engine.priorities import compute_priorities
+    from xl_addin.engine.roles import limitations
+    from xl_addin.workbook.actions import require_roles
 
     register = book.read_register(run.schema)
+    notes = require_roles(register, run.schema, "priorities")
+    notes += limitations(run.schema, register.columns, "priorities written back")
     ranked = compute_priorities(register, run.schema)
     book.apply(priority_marks(register, run.schema, ranked))
     top = ranked.ranked[0] if ranked.ranked else None
     lead = f"; first: {top.item_id} ({top.total})" if top else ""
     unrated = f"; {_plural(len(ranked.unrated), 'item')} without a valid rating" if ranked.unrated else ""
-    return f"Ranked {_plural(len(ranked.ranked), 'open item')}{lead}{unrated}."
+    names = ", ".join(item.item_id or f"row {item.row}" for item in ranked.off_list)
+    off_list = f"; not ranked, status neither open nor closed: {names}" if names else ""
+    return f"Ranked {_plural(len(ranked.ranked), 'open item')}{lead}{unrated}{off_list}." + _noted(notes)
 
 
 def overdue(book: ExcelBook, run: Button) -> str:
     from xl_addin.engine.marks import overdue_marks
     from xl_addin.engine.overdue import by_owner, overdue_items
+    from xl_addin.workbook.actions import require_roles
 
     register = book.read_register(run.schema)
+    notes = require_roles(register, run.schema, "overdue")
     late = overdue_items(register, run.schema, as_of=run.today, escalation_days=run.escalation_days)
     book.apply(overdue_marks(register, late))
     owners = ", ".join(f"{owner} {len(items)}" for owner, items in by_owner(late).items())
     escalate = sum(1 for item in late if item.escalate)
     return (f"{_plural(len(late), 'overdue item')} as of {run.today}" + (f" ({owners})" if owners else "")
-            + (f"; {escalate} to escalate." if escalate else "."))
+            + (f"; {escalate} to escalate." if escalate else ".") + _noted(notes))
+
+
+def _noted(notes: list[str]) -> str:
+    return "".join(f"\n{note}" for note in notes)
 
 
 def snapshot(book: ExcelBook, run: Button) -> str:

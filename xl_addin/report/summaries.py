@@ -20,14 +20,24 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def priorities_text(file: str, priorities: Priorities, *, top: int = 10) -> str:
+def _notes(notes: Sequence[str]) -> list[str]:
+    return [f"  Note: {note}" for note in notes]
+
+
+def priorities_text(file: str, priorities: Priorities, *, top: int = 10, notes: Sequence[str] = ()) -> str:
     ranked = priorities.ranked
-    lines = [f"{file}: {len(priorities.items)} items, {len(ranked)} open items ranked"]
+    lines = [f"{file}: {len(priorities.items)} items, {len(ranked)} open items ranked", *_notes(notes)]
     unrated = priorities.unrated
     if unrated:
         rows = ", ".join(str(item.row) for item in unrated)
         lines.append(f"  No total for {len(unrated)} item(s) with missing or invalid ratings "
                      f"({'row' if len(unrated) == 1 else 'rows'} {rows})")
+    if priorities.off_list:
+        named = ", ".join(f"{item.item_id or 'row ' + str(item.row)} ('{item.status}', row {item.row})"
+                          if item.status else f"{item.item_id or 'row ' + str(item.row)} (no status, row {item.row})"
+                          for item in priorities.off_list)
+        lines.append(f"  Not ranked: {len(priorities.off_list)} item(s) whose status is neither open nor closed: "
+                     f"{named}; correct the status to rank them")
     if ranked:
         lines.append(f"Top {min(top, len(ranked))} open priorities:")
         for item in ranked[:top]:
@@ -37,7 +47,7 @@ def priorities_text(file: str, priorities: Priorities, *, top: int = 10) -> str:
     return "\n".join(lines) + "\n"
 
 
-def priorities_json(file: str, priorities: Priorities) -> str:
+def priorities_json(file: str, priorities: Priorities, notes: Sequence[str] = ()) -> str:
     document = {
         "file": file,
         "items": [
@@ -46,6 +56,8 @@ def priorities_json(file: str, priorities: Priorities) -> str:
             for item in priorities.items
         ],
         "unrated_rows": [item.row for item in priorities.unrated],
+        "off_list_status_rows": [item.row for item in priorities.off_list],
+        "notes": list(notes),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -56,10 +68,12 @@ def _overdue_record(item: OverdueItem) -> dict[str, Any]:
             "last_update": _iso(item.last_update), "escalate": item.escalate}
 
 
-def overdue_text(file: str, items: Sequence[OverdueItem], as_of: dt.date, escalation_days: int) -> str:
+def overdue_text(file: str, items: Sequence[OverdueItem], as_of: dt.date, escalation_days: int,
+                 notes: Sequence[str] = ()) -> str:
     escalate = sum(1 for item in items if item.escalate)
     lines = [f"{file}: {len(items)} overdue item(s) as of {as_of.isoformat()}"
-             + (f", {escalate} to escalate (no update in {escalation_days} days)" if escalate else "")]
+             + (f", {escalate} to escalate (no update in {escalation_days} days)" if escalate else ""),
+             *_notes(notes)]
     for owner, group in by_owner(tuple(items)).items():
         lines.append(f"  {owner}: {len(group)} item(s), {sum(i.days_overdue for i in group)} days overdue in all")
         for item in group:
@@ -69,13 +83,15 @@ def overdue_text(file: str, items: Sequence[OverdueItem], as_of: dt.date, escala
     return "\n".join(lines) + "\n"
 
 
-def overdue_json(file: str, items: Sequence[OverdueItem], as_of: dt.date, escalation_days: int) -> str:
+def overdue_json(file: str, items: Sequence[OverdueItem], as_of: dt.date, escalation_days: int,
+                 notes: Sequence[str] = ()) -> str:
     document = {
         "file": file,
         "as_of": as_of.isoformat(),
         "escalation_days": escalation_days,
         "items": [_overdue_record(item) for item in items],
         "by_owner": {owner: [item.item_id for item in group] for owner, group in by_owner(tuple(items)).items()},
+        "notes": list(notes),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -90,7 +106,7 @@ def snapshot_text(outcome: SnapshotOutcome) -> str:
              f"Last review: {since}" if since else "Last review: none found; every item counts as new."]
     for key in ("overdue-by-owner", "closed-since", "new-since", "open-by-priority", "completed-without-outcome"):
         table = snapshot.table(key)
-        lines.append(f"  {table.title}: {len(table.rows)}")
+        lines.append(f"  {table.title}: {table.unavailable or len(table.rows)}")
     median = snapshot.steady_stream.median_days_to_close
     lines.append(f"  Median days from raised to closed: {median if median is not None else 'n/a'}")
     lines += [f"  Warning: {finding.message}" for finding in snapshot.findings]
@@ -101,8 +117,10 @@ def snapshot_text(outcome: SnapshotOutcome) -> str:
 OVERDUE_CSV_COLUMNS = ("Owner", "ID", "Status", "Target date", "Days overdue", "Last update", "Escalate", "Row")
 
 
-def overdue_csv(file: str, items: Sequence[OverdueItem], as_of: dt.date, escalation_days: int) -> str:
-    """The overdue list by owner as CSV, safe to open in a spreadsheet."""
+def overdue_csv(file: str, items: Sequence[OverdueItem], as_of: dt.date, escalation_days: int,
+                notes: Sequence[str] = ()) -> str:
+    """The overdue list by owner as CSV, safe to open in a spreadsheet (rows only: notes are for the text and
+    JSON forms)."""
     rows = [(owner, item.item_id, item.status, _iso(item.target_date), item.days_overdue, _iso(item.last_update),
              "yes" if item.escalate else "no", item.row)
             for owner, group in by_owner(tuple(items)).items() for item in group]

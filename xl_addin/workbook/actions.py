@@ -15,6 +15,7 @@ from xl_addin.engine.marks import Marks, clear_marks, finding_marks, overdue_mar
 from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS, OverdueItem, overdue_items
 from xl_addin.engine.priorities import Priorities, compute_priorities
 from xl_addin.engine.register import Register
+from xl_addin.engine.roles import limitations, role_columns, unavailable
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.engine.snapshot import Snapshot, take_snapshot
 from xl_addin.engine.validate import check_register
@@ -30,20 +31,23 @@ def load_register(path: Path, schema: RegisterSchema, limits: Limits = DEFAULT_L
                   roles: tuple[str, ...] | None = None) -> Register:
     """The register in the workbook at `path`; ActionFailed with the reason when there is none. With `roles`,
     only the columns playing them are taken (ranking or finding overdue items needs few of them)."""
-    needed = None if roles is None else {name for role in roles for name in _role_columns(schema, role)}
+    needed = None if roles is None else {name for role in roles for name in role_columns(schema.roles, role)}
     register = read_register(path, schema, limits=limits, needed=needed)
     if isinstance(register, Finding):
         raise ActionFailed(register.message)
     return register
 
 
+def require_roles(register: Register, schema: RegisterSchema, command: str) -> list[str]:
+    """What `command` leaves out on this register; ActionFailed when it cannot run on it at all."""
+    reason = unavailable(schema, register.columns, command)
+    if reason:
+        raise ActionFailed(f"{command.capitalize()} cannot be worked out for {Path(register.file).name}: {reason}.")
+    return limitations(schema, register.columns, command)
+
+
 PRIORITY_ROLES = ("id", "status", "targetDate", "dateRaised", "ratings", "total")
 OVERDUE_ROLES = ("id", "status", "targetDate", "owner", "lastUpdate")
-
-
-def _role_columns(schema: RegisterSchema, role: str) -> list[str]:
-    value = schema.roles.get(role)
-    return [value] if isinstance(value, str) else [str(name) for name in value or ()]
 
 
 @dataclass(frozen=True)
@@ -77,14 +81,19 @@ class PrioritiesOutcome:
     register: Register
     priorities: Priorities
     written: WriteResult | None
+    notes: tuple[str, ...] = ()  # what could not be computed for this register
 
 
 def run_priorities(path: Path, schema: RegisterSchema, *, output: Output | None = None,
                    limits: Limits = DEFAULT_LIMITS) -> PrioritiesOutcome:
     _refuse_early(path, output)
     register = load_register(path, schema, limits, roles=PRIORITY_ROLES)
+    notes = require_roles(register, schema, "priorities")
+    if output is not None:
+        notes += limitations(schema, register.columns, "priorities written back")
     priorities = compute_priorities(register, schema)
-    return PrioritiesOutcome(register, priorities, _write(path, priority_marks(register, schema, priorities), output))
+    return PrioritiesOutcome(register, priorities, _write(path, priority_marks(register, schema, priorities), output),
+                             tuple(notes))
 
 
 @dataclass(frozen=True)
@@ -94,14 +103,17 @@ class OverdueOutcome:
     as_of: dt.date
     escalation_days: int
     written: WriteResult | None
+    notes: tuple[str, ...] = ()
 
 
 def run_overdue(path: Path, schema: RegisterSchema, *, as_of: dt.date, output: Output | None = None,
                 escalation_days: int = DEFAULT_ESCALATION_DAYS, limits: Limits = DEFAULT_LIMITS) -> OverdueOutcome:
     _refuse_early(path, output)
     register = load_register(path, schema, limits, roles=OVERDUE_ROLES)
+    notes = require_roles(register, schema, "overdue")
     items = overdue_items(register, schema, as_of=as_of, escalation_days=escalation_days)
-    return OverdueOutcome(register, items, as_of, escalation_days, _write(path, overdue_marks(register, items), output))
+    return OverdueOutcome(register, items, as_of, escalation_days, _write(path, overdue_marks(register, items), output),
+                          tuple(notes))
 
 
 @dataclass(frozen=True)

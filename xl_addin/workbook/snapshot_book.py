@@ -145,6 +145,11 @@ def _write_review(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> dict[str, tu
     anchors: dict[str, tuple[int, int]] = {}
     for table in snapshot.tables:
         sheet.append([])
+        if table.unavailable:
+            cells.row([table.title], font=TITLE_FONT)
+            cells.row([table.unavailable])
+            row += 3
+            continue
         cells.row([table.title + ("" if table.rows else NONE_SUFFIX)], font=TITLE_FONT)
         cells.row(table.columns, font=BOLD, fill=HEADER_FILL)
         for values in table.rows:
@@ -159,7 +164,7 @@ def _add_charts(sheet: WriteOnlyWorksheet, anchors: dict[str, tuple[int, int]]) 
     top = 2
     for key, title, kind, axis_title in CHARTS:
         if key not in anchors:
-            continue  # a schema without that column
+            continue  # a schema without that column, or a register without the columns to fill it
         header, last = anchors[key]
         chart = _chart(sheet, kind, title if last > header else f"{title}: none", axis_title, header,
                        max(last, header + 1))

@@ -37,7 +37,8 @@ def snapshot_document(snapshot: Snapshot) -> dict[str, Any]:
                          "medianDaysToClose": steady.median_days_to_close},
         "findings": [finding_record(finding) for finding in snapshot.findings],
         "review": [{"key": table.key, "title": table.title, "columns": list(table.columns),
-                    "rows": [[json_value(value) for value in row] for row in table.rows]}
+                    "rows": [[json_value(value) for value in row] for row in table.rows],
+                    **({"unavailable": table.unavailable} if table.unavailable else {})}
                    for table in snapshot.tables],
         "columns": list(snapshot.columns),
         "items": [{"row": item["row"], "values": {column: json_value(item.get(column))
