@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from xl_addin.cli import actions, addin, config, demo, new, review, validate
+from xl_addin.cli import actions, addin, adopt, config, demo, new, review, validate
 from xl_addin.cli.common import EXIT_CLEAN, EXIT_INTERNAL, EXIT_USAGE, UsageError
 from xl_addin.errors import ActionFailed, WriteRefused
 from xl_addin.version import __version__
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     actions.add_parsers(commands)
     review.add_parsers(commands)
     new.add_parser(commands)
+    adopt.add_parsers(commands)
     addin.add_parser(commands)
     config.add_parser(commands)
     demo.add_parser(commands)

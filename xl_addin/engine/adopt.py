@@ -69,6 +69,15 @@ def parse_text_date(text: str, order: DateOrder | None) -> list[dt.date]:
     return readings
 
 
+def text_date_orders(text: str) -> list[DateOrder]:
+    """The date orders under which `text` is a date (15.03.2026: day-month-year only; 03.04.2026: either)."""
+    return [order for order in DATE_ORDERS if parse_text_date(text, order)]
+
+
+def order_words(order: DateOrder) -> str:
+    return _ORDER_WORDS[order]
+
+
 def adopt(register: Register, schema: RegisterSchema, *, date_order: DateOrder | None = None,
           value_maps: Mapping[str, Mapping[str, str]] | None = None) -> Register:
     """The register with its own words read as the schema's: choices through value maps (the schema's, and

@@ -7,6 +7,7 @@ found, or said to be missing, the same way whatever reads it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -39,8 +40,10 @@ DUPLICATE_COLUMN = define(
 
 def match_header(cells: Sequence[Any], schema: RegisterSchema, *, first_column: int = 1,
                  group: Sequence[Any] | None = None) -> HeaderLayout:
-    """Map header cells to schema columns by name or alias, ignoring case, spacing and punctuation; note extras
-    and repeats. With `group` (the row above), an empty cell takes the group row's text: a two-row header."""
+    """Map header cells to schema columns by name or alias, ignoring case, spacing, punctuation and a remark in
+    brackets ("Likelihood (1-5)"); note extras and repeats. With `group` (the row above), a two-row header: a
+    sub-column is read by its own text or, failing that, with its group's ("Residual risk Likelihood"), and a
+    cell empty below takes the text above (a header merged down both rows)."""
     by_key: dict[str, str | None] = {header_key(header): column.name for column in schema.columns
                                      for header in column.headers}
     if schema.mapping is not None:  # a mapping's headers win: mapped to a column, or kept as an extra (None)
@@ -51,14 +54,19 @@ def match_header(cells: Sequence[Any], schema: RegisterSchema, *, first_column: 
     headers: dict[str, str] = {}
     seen: dict[str, int] = {}
     width = max(len(cells), len(group) if group is not None else 0)
+    above = ""  # the group text over this column (a merged group cell holds it in its first column only)
     for offset in range(width):
-        cell = cells[offset] if offset < len(cells) else None
-        if _blank(cell) and group is not None and offset < len(group):
-            cell = group[offset]
-        if _blank(cell):
+        lower = _text(cells[offset] if offset < len(cells) else None)
+        upper = _text(group[offset] if group is not None and offset < len(group) else None)
+        if upper or not lower:
+            above = upper
+        texts = [lower, f"{above} {lower}"] if lower and above else [lower or upper]
+        if not texts[0]:
             continue
-        text = " ".join(str(cell).split())
         number = first_column + offset
+        target, text = _target(texts, by_key, columns)
+        if target is None and header_key(text) in seen and len(texts) > 1:
+            text = texts[1]  # a sub-column repeated under another group is its own column
         key = header_key(text)
         if not key:
             continue
@@ -66,8 +74,7 @@ def match_header(cells: Sequence[Any], schema: RegisterSchema, *, first_column: 
             duplicates[number] = (text, seen[key])
             continue
         seen[key] = number
-        target = by_key.get(key)
-        if target is not None and target not in columns:
+        if target is not None:
             columns[target] = number
             if text != target:
                 headers[target] = text
@@ -76,8 +83,23 @@ def match_header(cells: Sequence[Any], schema: RegisterSchema, *, first_column: 
     return HeaderLayout(columns, extra, duplicates, headers, rows=2 if group is not None else 1)
 
 
-def _blank(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
+_REMARK = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+
+
+def _target(texts: Sequence[str], by_key: Mapping[str, str | None],
+            taken: Mapping[str, int]) -> tuple[str | None, str]:
+    """The first schema column not yet taken that one of `texts` names (as written, or without a remark in
+    brackets at its end), and the text that named it; else None and the first text."""
+    for text in texts:
+        for variant in (text, _REMARK.sub("", text)):
+            target = by_key.get(header_key(variant))
+            if target is not None and target not in taken:
+                return target, text
+    return None, texts[0]
+
+
+def _text(cell: Any) -> str:
+    return "" if cell is None else " ".join(str(cell).split())
 
 
 MIN_OTHER_COLUMNS = 3
@@ -135,14 +157,15 @@ class HeaderSearch:
                 continue
             readings = [match_header(cells, self.schema, first_column=first_column)]
             below = top[position + 1] if position + 1 < len(top) else None
-            if below is not None and below[0] == number + 1 and readings[0].score():
+            if below is not None and below[0] == number + 1 and (readings[0].score() or readings[0].extra_columns):
                 # a group row reads some columns itself, and lends its text to the sub-columns' empty cells
                 two_rows = match_header(below[1], self.schema, first_column=first_column, group=cells)
                 lower = match_header(below[1], self.schema, first_column=first_column)
                 if two_rows.score() > max(readings[0].score(), lower.score()):
                     readings.insert(0, two_rows)
             for layout in readings:
-                if is_header_match(layout, self.schema):
+                # a row a mapping names is the header whatever it matches (migrating keeps every column)
+                if is_header_match(layout, self.schema) or (self.only_row is not None and layout.last_column):
                     return HeaderFound(sheet, number, layout)
                 if self.nearest is None or layout.score() > self.nearest.layout.score():
                     self.nearest = _Nearest(sheet, number, layout)

@@ -83,6 +83,8 @@ class Register:
     table: str | None = None
     readings: tuple[Reading, ...] = ()  # words and text dates read as the schema's (engine.adopt)
     date_order: str | None = None  # how dates typed as text were read ("dmy"...), if they were
+    # the values of columns outside the schema, by their header, when asked for (migrating keeps them)
+    extras: Mapping[str, Sequence[Any]] = field(default_factory=dict)
 
     @classmethod
     def from_rows(cls, file: str, sheet: str, header_row: int, layout: HeaderLayout,
@@ -157,22 +159,29 @@ def build_register(file: str, sheet: str, header_row: int, layout: HeaderLayout,
 
 def register_from_columns(file: str, sheet: str, header_row: int, layout: HeaderLayout, numbers: Sequence[int],
                           columns: Sequence[Sequence[Any]], computed: Sequence[str], *, first_column: int = 1,
-                          table: str | None = None, needed: Collection[str] | None = None) -> Register:
+                          table: str | None = None, needed: Collection[str] | None = None,
+                          extras: bool = False) -> Register:
     """A register from raw sheet columns (`columns[i]` holds sheet column `first_column + i`, one value per
     row of `numbers`): pick the schema's columns (only those `needed`, when given), normalise them, and drop
-    blank rows. A row with nothing but calculated columns (template formulas) is not an item."""
+    blank rows. A row with nothing but calculated columns (template formulas) is not an item. With `extras`,
+    the columns outside the schema are kept too (in `Register.extras`), and a row filled only there is an item."""
     size = len(numbers)
 
     def raw(name: str) -> Sequence[Any]:
-        offset = layout.columns[name] - first_column
+        return at(layout.columns[name])
+
+    def at(number: int) -> Sequence[Any]:
+        offset = number - first_column
         return columns[offset] if 0 <= offset < len(columns) else [None] * size
 
     # rows with a value outside the calculated columns; C-level iteration, as this visits every cell
     filled: set[int] = set()
     positions = range(size)
-    for name in layout.columns:
-        if name not in computed and len(filled) < size:
-            values = raw(name)
+    scanned = [raw(name) for name in layout.columns if name not in computed]
+    if extras:
+        scanned += [at(number) for number in layout.extra_columns.values()]
+    for values in scanned:
+        if len(filled) < size:
             blank = {value for value in set(values) if type(value) is str and not value.strip()}
             if blank:  # text of spaces only is blank, as normalising makes it
                 filled.update(index for index, value in enumerate(values) if value is not None and value not in blank)
@@ -180,8 +189,10 @@ def register_from_columns(file: str, sheet: str, header_row: int, layout: Header
                 filled.update(compress(positions, map(is_not, values, repeat(None))))
     wanted = [name for name in layout.columns if needed is None or name in needed]
     cells_by_name = {name: normalise_column(raw(name)) for name in wanted}
+    kept = {text: normalise_column(at(number)) for text, number in layout.extra_columns.items()} if extras else {}
     if len(filled) != size:
         keep = sorted(filled)
         numbers = [numbers[index] for index in keep]
         cells_by_name = {name: [values[index] for index in keep] for name, values in cells_by_name.items()}
-    return Register(file, sheet, header_row, layout, tuple(numbers), cells_by_name, table)
+        kept = {text: [values[index] for index in keep] for text, values in kept.items()}
+    return Register(file, sheet, header_row, layout, tuple(numbers), cells_by_name, table, extras=kept)

@@ -53,6 +53,7 @@ class Column:
     minimum: int | None = None
     maximum: int | None = None
     example: str = ""
+    pattern: str = ""  # the regular expression its values must match (JSON Schema "pattern")
     aliases: tuple[str, ...] = ()  # other headers that mean this column (x-aliases)
     value_map: Mapping[str, str] = field(default_factory=dict)  # value_key(other word) -> choice (x-valueMap)
 
@@ -120,15 +121,34 @@ def _kind_of(name: str, spec: Mapping[str, Any]) -> ColumnKind:
     return "text"
 
 
+@dataclass(frozen=True)
+class NumberedId:
+    """An identifier pattern of the simple kind ^IMP-[0-9]{4,}$: a prefix and a number of at least `digits`."""
+
+    prefix: str
+    digits: int
+
+    def format(self, number: int) -> str:
+        return f"{self.prefix}{number:0{self.digits}d}"
+
+    def number(self, text: str) -> int | None:
+        rest = text[len(self.prefix):] if text.startswith(self.prefix) else ""
+        return int(rest) if rest.isdigit() else None
+
+
+def numbered_id(pattern: str) -> NumberedId | None:
+    match = re.fullmatch(r"\^([A-Za-z_-]*)\[0-9\]\{(\d+),?\d*\}\$", pattern)
+    return NumberedId(match.group(1), int(match.group(2))) if match else None
+
+
 def _example_for(spec: Mapping[str, Any]) -> str:
     examples = spec.get("examples")
     if examples:
         return str(examples[0])
     pattern = spec.get("pattern", "")
-    # A readable stand-in for simple ID patterns such as ^IMP-[0-9]{4,}$.
-    match = re.fullmatch(r"\^([A-Za-z_-]*)\[0-9\]\{(\d+),?\d*\}\$", pattern)
-    if match:
-        return match.group(1) + "0" * (int(match.group(2)) - 1) + "1"
+    numbered = numbered_id(pattern)  # a readable stand-in for simple ID patterns such as ^IMP-[0-9]{4,}$
+    if numbered:
+        return numbered.format(1)
     return f"the pattern {pattern}" if pattern else ""
 
 
@@ -187,6 +207,7 @@ def parse_schema(document: Mapping[str, Any], path: Path) -> RegisterSchema:
             minimum=spec.get("minimum"),
             maximum=spec.get("maximum"),
             example=_example_for(spec),
+            pattern=str(spec.get("pattern", "")),
             aliases=_aliases(name, spec, path),
             value_map=_value_map(name, spec, path),
         )

@@ -126,9 +126,11 @@ def open_grid(path: Path | BinaryIO, reader: ReaderName = "auto") -> Grid:
 
 
 def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None, reader: ReaderName = "auto",
-                  limits: Limits = DEFAULT_LIMITS, needed: Collection[str] | None = None) -> Register | Finding:
+                  limits: Limits = DEFAULT_LIMITS, needed: Collection[str] | None = None,
+                  extras: bool = False) -> Register | Finding:
     """The register in a workbook, or the one finding that says why there is none. With `needed`, only those
-    columns' values are taken (an action that ranks or finds overdue items needs few of them)."""
+    columns' values are taken (an action that ranks or finds overdue items needs few of them); with `extras`,
+    the columns outside the schema are kept too (migrating copies them)."""
     file = name or str(path)
     try:
         sniff(path)
@@ -136,7 +138,7 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
             check_package(archive, path.name, limits)
             check_part_names(archive)
             sheets = sheet_parts(archive)
-            package = _Package(tables(archive, sheets), dict(missing_sheet_parts(archive, sheets)), needed)
+            package = _Package(tables(archive, sheets), dict(missing_sheet_parts(archive, sheets)), needed, extras)
             workbook = archive.read(workbook_part(archive))
     except NotAWorkbook as error:
         return unreadable(file, _with_name(str(error), path))
@@ -239,6 +241,7 @@ class _Package:
     tables: Sequence[TablePart]
     missing: Mapping[str, str]  # sheet -> its missing part
     needed: Collection[str] | None = None  # the columns whose values are wanted (None: all)
+    extras: bool = False  # the values of columns outside the schema are wanted too
 
 
 def _find_register(grid: Grid, package: _Package, schema: RegisterSchema, file: str) -> Register | Finding:
@@ -263,7 +266,7 @@ def _locate_register(grid: Grid, package: _Package, schema: RegisterSchema, file
     if mapping is None or mapping.header_row is None:
         for table in package.tables:
             if table.name.casefold() == wanted and table.sheet in readable and table.header_rows:
-                return _read_table(grid, table, schema, file, package.needed)
+                return _read_table(grid, table, schema, file, package)
     search = HeaderSearch(schema, only_row=mapping.header_row if mapping else None)
     for sheet in readable:
         found = search.scan(sheet, grid.rows(sheet, min_row=1, max_row=HEADER_SEARCH_ROWS + 1, min_col=1,
@@ -272,7 +275,7 @@ def _locate_register(grid: Grid, package: _Package, schema: RegisterSchema, file
             numbers, columns = grid.columns(sheet, min_row=found.first_item_row, max_row=None, min_col=1,
                                             max_col=found.layout.last_column)
             return register_from_columns(file, sheet, found.row, found.layout, numbers, columns,
-                                         schema.computed_columns, needed=package.needed)
+                                         schema.computed_columns, needed=package.needed, extras=package.extras)
     if package.missing:  # the register may have been on a sheet whose part is gone: say that, not "no register"
         sheet, part = next(iter(package.missing.items()))
         return unreadable(file, f"{PurePath(file).name} lists a sheet '{sheet}' whose part {part} is not in the file; "
@@ -281,8 +284,7 @@ def _locate_register(grid: Grid, package: _Package, schema: RegisterSchema, file
     return search.not_found(file)
 
 
-def _read_table(grid: Grid, table: TablePart, schema: RegisterSchema, file: str,
-                needed: Collection[str] | None) -> Register:
+def _read_table(grid: Grid, table: TablePart, schema: RegisterSchema, file: str, package: _Package) -> Register:
     first_column, first_row, last_column, last_row = range_bounds(table.ref)
     header = next(grid.rows(table.sheet, min_row=first_row, max_row=first_row, min_col=first_column,
                             max_col=last_column), (first_row, ()))[1]
@@ -290,4 +292,5 @@ def _read_table(grid: Grid, table: TablePart, schema: RegisterSchema, file: str,
     numbers, columns = grid.columns(table.sheet, min_row=first_row + table.header_rows, max_row=last_row,
                                     min_col=first_column, max_col=last_column)
     return register_from_columns(file, table.sheet, first_row, layout, numbers, columns, schema.computed_columns,
-                                 first_column=first_column, table=table.name, needed=needed)
+                                 first_column=first_column, table=table.name, needed=package.needed,
+                                 extras=package.extras)

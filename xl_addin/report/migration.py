@@ -1,0 +1,69 @@
+"""The migration report (`xlreg migrate`): every word read as a choice, every date read from text, every
+identifier made, every column kept, and the findings of the new register; as text and as JSON."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from xl_addin.engine.findings import Severity, finding_record, json_value
+
+if TYPE_CHECKING:
+    from xl_addin.workbook.adoption import MigrationOutcome
+
+
+def _document(outcome: MigrationOutcome) -> dict[str, Any]:
+    migration = outcome.migration
+    mapping = outcome.mapping
+    return {
+        "source": outcome.source.name,
+        "target": str(outcome.target),
+        "mapping": mapping.source if not outcome.proposed else None,
+        "sheet": mapping.sheet,
+        "headerRow": mapping.header_row,
+        "dateOrder": mapping.date_order,
+        "items": outcome.items,
+        "columns": {header: target or None for header, target in mapping.columns.items()},
+        "extraColumns": list(migration.extra_columns),
+        "renamed": dict(migration.renamed),
+        "valuesMapped": [{"column": r.column, "word": r.word, "choice": r.read_as, "cells": r.count,
+                          "firstRow": r.first_row} for r in migration.readings if r.kind == "value"],
+        "datesConverted": [{"column": r.column, "example": r.word, "as": json_value(r.read_as), "cells": r.count,
+                            "firstRow": r.first_row} for r in migration.readings if r.kind == "date"],
+        "idsGenerated": [{"row": new.row, "old": json_value(new.old), "new": new.new, "why": new.why}
+                         for new in migration.new_ids],
+        "idNote": migration.id_note or None,
+        "findings": [finding_record(finding) for finding in outcome.findings],
+    }
+
+
+def migration_json(outcome: MigrationOutcome) -> str:
+    return json.dumps(_document(outcome), indent=2, ensure_ascii=False) + "\n"
+
+
+def migration_text(outcome: MigrationOutcome) -> str:
+    migration = outcome.migration
+    how = "the proposed mapping (xlreg map shows it)" if outcome.proposed else outcome.mapping.source
+    lines = [f"Migrated {outcome.items} items from {outcome.source.name} (sheet '{outcome.mapping.sheet}') "
+             f"through {how} into {outcome.target}."]
+    for reading in migration.readings:
+        if reading.kind == "value":
+            lines.append(f"  {reading.column}: '{reading.word}' written as '{reading.read_as}' "
+                         f"({reading.count} cell{'s' if reading.count != 1 else ''})")
+        else:
+            lines.append(f"  {reading.column}: {reading.count} date(s) typed as text written as dates "
+                         f"(such as '{reading.word}' as {reading.read_as.isoformat()})")
+    for new in migration.new_ids:
+        old = f"'{new.old}'" if new.old not in (None, "") else "none"
+        lines.append(f"  Row {new.row}: ID {new.new} made (the old one, {old}, {new.why}; kept in Legacy ref)")
+    if migration.id_note:
+        lines.append(f"  {migration.id_note}")
+    lines.append(f"  Kept after the register's columns: {', '.join(migration.extra_columns)}"
+                 + (" (" + ", ".join(f"{old} as {new}" for old, new in migration.renamed.items()) + ")"
+                    if migration.renamed else ""))
+    counts = Counter(finding.severity for finding in outcome.findings)
+    lines.append(f"The new register: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
+                 f"{counts[Severity.INFO]} info (xlreg validate \"{outcome.target}\" lists them; "
+                 "xlreg validate --in-place marks them in the workbook).")
+    return "\n".join(lines) + "\n"
