@@ -1,20 +1,22 @@
 """The template in a real spreadsheet engine: LibreOffice keeps the table and dropdowns, recalculates the
-total formula, and renders the overdue rule on exactly the overdue rows."""
+total formula, renders the overdue rule on exactly the overdue rows, and shows Validate's marks on them."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import lxml.html
 import openpyxl
 import pytest
 
-from xl_addin import resources
-from xl_addin.engine.findings import column_letter
+from xl_addin import cli, resources
+from xl_addin.engine.findings import Severity, column_letter
+from xl_addin.engine.marks import FINDING_COLOURS, OVERDUE_COLOUR
 
 pytestmark = pytest.mark.libreoffice
-OVERDUE_COLOUR = "#F4CCCC"
+OVERDUE_TEXT = "#9C0006"  # the live rule's font colour (template.OVERDUE_FONT)
 
 
 def filled_copy(schema, folder: Path) -> tuple[Path, set[int], dict[int, int]]:
@@ -66,11 +68,41 @@ def test_libreoffice_keeps_table_and_dropdowns_and_recalculates_totals(libreoffi
     assert sheet.cell(20, total).value in (None, "")  # blank row: the formula shows nothing, not 0
 
 
-def test_libreoffice_renders_overdue_fill_on_exactly_the_overdue_rows(libreoffice, schema, tmp_path) -> None:
+def _rendered_rows(html: Path) -> list[list[lxml.html.HtmlElement]]:
+    return [tr.findall("td") for tr in lxml.html.parse(str(html)).find(".//table").findall(".//tr")]
+
+
+def _text_colour(td: lxml.html.HtmlElement) -> str:
+    font = td.find(".//font")
+    return (font.get("color") or "").upper() if font is not None else ""
+
+
+def test_libreoffice_renders_overdue_rule_on_exactly_the_overdue_rows(libreoffice, schema, tmp_path) -> None:
     source, overdue, _ = filled_copy(schema, tmp_path)
     assert overdue and len(overdue) < 12  # the data has both kinds of row
-    html = libreoffice.convert(source, "html")
-    rows = lxml.html.parse(str(html)).find(".//table").findall(".//tr")
-    filled = {number for number, tr in enumerate(rows, start=1)
-              if any((td.get("bgcolor") or "").upper() == OVERDUE_COLOUR for td in tr.findall("td"))}
-    assert filled == overdue
+    rows = _rendered_rows(libreoffice.convert(source, "html"))
+    shown = {number for number, cells in enumerate(rows, start=1) if _text_colour(cells[0]) == OVERDUE_TEXT}
+    assert shown == overdue
+
+
+def test_a_validate_mark_on_an_overdue_row_shows_in_the_error_colour(libreoffice, schema, tmp_path) -> None:
+    """The live overdue rule must not cover the cell Validate marked (a conditional fill would, in Excel and
+    LibreOffice alike); nor may `overdue --in-place` run before or after Validate."""
+    source, overdue, _ = filled_copy(schema, tmp_path)
+    row = min(overdue)
+    workbook = openpyxl.load_workbook(source)
+    owner = [c.name for c in schema.columns].index("Owner") + 1
+    workbook[schema.sheet].cell(row, owner).value = None  # an open item needs an owner: an error on that cell
+    workbook.save(source)
+    marked = tmp_path / "marked.xlsx"
+    as_of = dt.date.today().isoformat()
+    for command in (["overdue", str(source), "-o", str(marked), "--as-of", as_of],
+                    ["validate", str(marked), "--mark", "--in-place", "--as-of", as_of],
+                    ["overdue", str(marked), "--in-place", "--as-of", as_of]):
+        assert cli.main(command, out=io.StringIO()) in (0, 1), command
+    rows = _rendered_rows(libreoffice.convert(marked, "html"))
+    cell = rows[row - 1][owner - 1]
+    assert (cell.get("bgcolor") or "").upper() == "#" + FINDING_COLOURS[Severity.ERROR][-6:]
+    assert _text_colour(rows[row - 1][0]) == OVERDUE_TEXT  # the row still reads as overdue
+    # the tool's overdue fill on the rest of the row
+    assert (rows[row - 1][0].get("bgcolor") or "").upper() == "#" + OVERDUE_COLOUR[-6:]

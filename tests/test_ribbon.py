@@ -17,6 +17,7 @@ from tests.cases.build_cases import item
 from tests.conftest import AS_OF
 from tests.openpyxl_engine import EngineImpl, open_book
 from xl_addin.cli import main
+from xl_addin.engine.marks import OVERDUE_COLOUR
 from xl_addin.excel.ribbon import on_action
 from xl_addin.resources import default_schema_path
 from xl_addin.workbook.schema_file import load_schema
@@ -151,3 +152,32 @@ def test_snapshot_button_saves_the_pack_beside_the_workbook(registers: dict[int,
 def test_about_names_the_version_and_python(registers: dict[int, Path], tmp_path: Path) -> None:
     message, _, app = through_ribbon("about", shutil.copyfile(registers[500], tmp_path / "r.xlsx"), tmp_path / "o.xlsx")
     assert message.startswith("xlreg ") and "Python" in message and app.alerts == [message]
+
+
+def test_a_mark_on_an_overdue_row_shows_over_the_overdue_fill_in_both_writers(tmp_path: Path) -> None:
+    """Overdue first, then Validate: the error mark paints over the tool's overdue fill; cleared, the overdue
+    fill comes back under it. The Register tab and the command give the same workbook at each step."""
+    items = [item(number, "In progress", Target_date=dt.date(2026, 10, 1) if number in LATE else LATER,
+                  **({"Owner": None} if number == 40 else {})) for number in range(1, 80)]
+    source = tmp_path / "late.xlsx"
+    build_workbook(SCHEMA, items=items, rows=80).save(source)
+    owner = f"{chr(ord('A') + [c.name for c in SCHEMA.columns].index('Owner'))}41"
+    steps = [("overdue", None), ("validate", "FFFFC7CE"), ("overdue", "FFFFC7CE")]
+    cli_path, ribbon_path = source, source
+    for number, (button, colour) in enumerate(steps):
+        through_cli(button, cli_path, tmp_path / f"cli-{number}.xlsx")
+        through_ribbon(button, shutil.copyfile(ribbon_path, tmp_path / f"in-{number}.xlsx"),
+                       tmp_path / f"xl-{number}.xlsx")
+        cli_path, ribbon_path = tmp_path / f"cli-{number}.xlsx", tmp_path / f"xl-{number}.xlsx"
+        assert content(ribbon_path) == content(cli_path), button
+        cell = content(cli_path)["sheets"][SCHEMA.sheet][1][owner]
+        assert cell[1] == (colour or OVERDUE_COLOUR), (button, cell)
+    # validating again after the Owner is given takes the mark off and puts the overdue fill back
+    workbook = openpyxl.load_workbook(cli_path)
+    workbook[SCHEMA.sheet][owner] = "Mei Tanaka"
+    workbook.save(cli_path)
+    shutil.copyfile(cli_path, ribbon_path)
+    through_cli("validate", cli_path, tmp_path / "cli-last.xlsx")
+    through_ribbon("validate", shutil.copyfile(ribbon_path, tmp_path / "in-last.xlsx"), tmp_path / "xl-last.xlsx")
+    assert content(tmp_path / "xl-last.xlsx") == content(tmp_path / "cli-last.xlsx")
+    assert content(tmp_path / "cli-last.xlsx")["sheets"][SCHEMA.sheet][1][owner][1] == OVERDUE_COLOUR

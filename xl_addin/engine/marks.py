@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from xl_addin.engine.findings import Finding, Severity, column_letter
+from xl_addin.engine.findings import Finding, Severity, column_letter, range_bounds
 from xl_addin.engine.overdue import OverdueItem
 from xl_addin.engine.priorities import Priorities
 from xl_addin.engine.register import Register
@@ -120,6 +120,32 @@ class RecordEntry:
     @property
     def is_sheet(self) -> bool:
         return self.kind.endswith("-sheet")
+
+
+# A finding's mark paints over the tool's own overdue fill (a mark must show on an overdue row), and where the
+# mark goes, the overdue fill comes back; nothing of the tool's paints over a fill a person gave a cell.
+UNDERLAYS = frozenset({OVERDUE_COLOUR})
+
+
+class Underlay:
+    """The tool's overdue fills that stay (the record's entries not being replaced), to put back under a
+    finding mark that is taken off."""
+
+    def __init__(self, kept: Iterable[RecordEntry]) -> None:
+        self.rows: dict[tuple[str, int], list[tuple[int, int, str]]] = {}
+        for entry in kept:
+            if entry.is_note or entry.is_sheet or entry.colour not in UNDERLAYS:
+                continue
+            try:
+                first_column, first_row, last_column, last_row = range_bounds(entry.ref)
+            except ValueError:
+                continue
+            for row in range(first_row, last_row + 1):
+                self.rows.setdefault((entry.sheet, row), []).append((first_column, last_column, entry.colour))
+
+    def colour(self, sheet: str, row: int, column: int) -> str | None:
+        return next((colour for first, last, colour in self.rows.get((sheet, row), ())
+                     if first <= column <= last), None)
 
 
 def fill_entry(fill: RowBlockFill) -> RecordEntry:

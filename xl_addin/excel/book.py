@@ -18,11 +18,13 @@ from xl_addin.engine.header import HeaderSearch, match_header
 from xl_addin.engine.marks import (
     RECORD_HEADER,
     RECORD_SHEET,
+    UNDERLAYS,
     CellNote,
     FindingsSheet,
     Marks,
     RecordEntry,
     RowBlockFill,
+    Underlay,
     fill_entry,
     note_entry,
     sheet_entry,
@@ -105,12 +107,11 @@ class ExcelBook:
         """Remove the tool's earlier marks of the kinds being replaced, then apply these, as the openpyxl
         writer does."""
         record = self._read_record()
-        keep = []
+        keep = [entry for entry in record if entry.mark_kind not in marks.replaces]
+        underlay = Underlay(keep)
         for entry in record:
             if entry.mark_kind in marks.replaces:
-                self._remove(entry)
-            else:
-                keep.append(entry)
+                self._remove(entry, underlay)
         notes_of_ours = {(e.sheet, e.ref) for e in record if e.is_note}
         for block in marks.values:
             self._write_column(block.sheet, block.column, block.first_row, block.values)
@@ -150,7 +151,8 @@ class ExcelBook:
 
     def _note(self, note: CellNote, *, ours: bool) -> RecordEntry:
         cell = self._sheet(note.sheet).range((note.row, note.column))
-        if cell.color is None:
+        colour = cell.color
+        if colour is None or colour in {_rgb(under) for under in UNDERLAYS}:  # a mark shows over overdue
             cell.color = hex_colour(note.colour)
         existing = cell.note
         if existing is None:
@@ -193,7 +195,7 @@ class ExcelBook:
         sheet.visible = SHEET_VERY_HIDDEN
         active.activate()
 
-    def _remove(self, entry: RecordEntry) -> None:
+    def _remove(self, entry: RecordEntry, underlay: Underlay) -> None:
         names = [sheet.name for sheet in self.book.sheets]
         if entry.sheet not in names:
             return
@@ -213,3 +215,7 @@ class ExcelBook:
             note = block.note
             if note is not None:
                 note.delete()
+            row, column = block.row, block.column
+            under = underlay.colour(entry.sheet, row, column)
+            if under and block.color is None:  # the overdue fill the mark was painted over
+                block.color = hex_colour(under)

@@ -42,6 +42,9 @@ def migration_json(outcome: MigrationOutcome) -> str:
     return json.dumps(_document(outcome), indent=2, ensure_ascii=False) + "\n"
 
 
+_LISTED = 20  # identifiers made, listed one by one in the text report
+
+
 def migration_text(outcome: MigrationOutcome) -> str:
     migration = outcome.migration
     how = "the proposed mapping (xlreg map shows it)" if outcome.proposed else outcome.mapping.source
@@ -54,9 +57,15 @@ def migration_text(outcome: MigrationOutcome) -> str:
         else:
             lines.append(f"  {reading.column}: {reading.count} date(s) typed as text written as dates "
                          f"(such as '{reading.word}' as {reading.read_as.isoformat()})")
-    for new in migration.new_ids:
-        old = f"'{new.old}'" if new.old not in (None, "") else "none"
-        lines.append(f"  Row {new.row}: ID {new.new} made (the old one, {old}, {new.why}; kept in Legacy ref)")
+    sheet = outcome.mapping.sheet
+    for new in migration.new_ids[:_LISTED]:
+        if new.why == "missing":
+            lines.append(f"  {sheet} row {new.row}: no ID; {new.new} made")
+        else:
+            lines.append(f"  {sheet} row {new.row}: ID '{new.old}' {new.why}; {new.new} made (the old ID is kept in "
+                         "Legacy ref)")
+    if len(migration.new_ids) > _LISTED:
+        lines.append(f"  ... and {len(migration.new_ids) - _LISTED} more IDs made (--format json lists them all)")
     if migration.id_note:
         lines.append(f"  {migration.id_note}")
     lines.append(f"  Kept after the register's columns: {', '.join(migration.extra_columns)}"

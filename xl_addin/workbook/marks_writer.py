@@ -27,11 +27,13 @@ from xl_addin.engine.marks import (
     NOTE_AUTHOR,
     RECORD_HEADER,
     RECORD_SHEET,
+    UNDERLAYS,
     CellNote,
     FindingsSheet,
     Marks,
     RecordEntry,
     RowBlockFill,
+    Underlay,
     fill_entry,
     note_entry,
     sheet_entry,
@@ -120,12 +122,11 @@ class PackageMarks:
     # --- marks -> plans ---------------------------------------------------------------------------------------
 
     def apply(self, marks: Marks) -> None:
-        kept = []
+        kept = [entry for entry in self.record if entry.mark_kind not in marks.replaces]
+        underlay = Underlay(kept)
         for entry in self.record:
             if entry.mark_kind in marks.replaces:
-                self._remove(entry)
-            else:
-                kept.append(entry)
+                self._remove(entry, underlay)
         for block in marks.values:
             plan = self._plan(block.sheet)
             if plan is not None:
@@ -159,7 +160,21 @@ class PackageMarks:
                 styles.with_fill(current, colour)
         return self._restyles[key]
 
-    def _remove(self, entry: RecordEntry) -> None:
+    def _mark_with(self, colour: str) -> Restyle:
+        """Give a cell the tool's mark of `colour`: over no fill, or over the tool's own overdue fill."""
+        key = ("mark", colour)
+        if key not in self._restyles:
+            styles = self.styles
+
+            def mark(current: int) -> int | None:
+                if not styles.has_fill(current) or any(styles.has_tool_fill(current, under) for under in UNDERLAYS):
+                    return styles.with_fill(current, colour)
+                return None
+
+            self._restyles[key] = mark
+        return self._restyles[key]
+
+    def _remove(self, entry: RecordEntry, underlay: Underlay) -> None:
         if entry.is_sheet:
             self.leaving.add(entry.sheet)
             return
@@ -176,6 +191,9 @@ class PackageMarks:
             if entry.is_note:
                 for column in range(first_column, last_column + 1):
                     self._notes(plan).remove((row, column))
+                    under = underlay.colour(entry.sheet, row, column)
+                    if under:  # the overdue fill the mark was painted over
+                        plan.restyle(row, column, column, self._fill_with(under))
 
     def _fill(self, fill: RowBlockFill) -> RecordEntry:
         plan = self._plan(fill.sheet)
@@ -188,7 +206,7 @@ class PackageMarks:
     def _note(self, note: CellNote) -> RecordEntry:
         plan = self._plan(note.sheet)
         if plan is not None:
-            plan.restyle(note.row, note.column, note.column, self._fill_with(note.colour))
+            plan.restyle(note.row, note.column, note.column, self._mark_with(note.colour))
             self._notes(plan).add((note.row, note.column), note.note)
         return note_entry(note)
 
@@ -277,13 +295,13 @@ class PackageMarks:
     def _sheet_names(self) -> list[str]:
         return [name for name, _ in edit.sheet_entries(self.workbook)]
 
-    def _add_sheet(self, title: str, xml: bytes, *, state: str | None = None) -> None:
+    def _add_sheet(self, title: str, xml: bytes, *, state: str | None = None, before_last: bool = False) -> None:
         folder = posixpath.dirname(self.workbook_part)
         part = self._free_name(posixpath.join(folder, "worksheets", "sheet{}.xml"))
         rel_id = edit.new_relationship_id(self.workbook_rels)
         self.workbook_rels = edit.add_relationship(self.workbook_rels, rel_id, edit.WORKSHEET_REL,
                                                    edit.relative_target(self.workbook_part, part))
-        self.workbook = edit.add_sheet(self.workbook, title, rel_id, state=state)
+        self.workbook = edit.add_sheet(self.workbook, title, rel_id, state=state, before_last=before_last)
         self.content_types = edit.add_override(self.content_types, part, edit.WORKSHEET_TYPE)
         self.added[part] = xml
         self.owned.add(part)
@@ -334,8 +352,9 @@ class PackageMarks:
             self.owned |= {part, edit.rels_name(part)}
             if edit.rels_name(part) in self.names:  # links or settings Excel added to it go with the old content
                 self.removed.add(edit.rels_name(part))
-        else:
-            self._add_sheet(title, xml.encode("utf-8"))
+        else:  # before the record of the tool's marks when that is last, where the Register tab puts it too
+            names = self._sheet_names()
+            self._add_sheet(title, xml.encode("utf-8"), before_last=bool(names) and names[-1] == RECORD_SHEET)
         return sheet_entry(title)
 
     def _write_record(self, entries: list[RecordEntry]) -> None:

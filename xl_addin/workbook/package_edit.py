@@ -140,8 +140,10 @@ def _unescape(text: str) -> str:
         .replace("&amp;", "&")
 
 
-def add_sheet(workbook: str, name: str, rel_id: str, *, state: str | None = None) -> str:
-    """The workbook with a sheet added at the end of its list."""
+def add_sheet(workbook: str, name: str, rel_id: str, *, state: str | None = None,
+              before_last: bool = False) -> str:
+    """The workbook with a sheet added at the end of its list, or just before its last sheet (which then moves
+    up one place: only for a last sheet nothing refers to by position, such as the tool's own record)."""
     ids = [int(found) for found in re.findall(r'<(?:[\w.-]+:)?sheet\b[^>]*\ssheetId="(\d+)"', workbook)]
     root = re.search(r"<((?:[\w.-]+:)?)workbook\b([^>]*)>", workbook)
     declared = re.search(r'\sxmlns:([\w.-]+)="' + re.escape(REL) + '"', root.group(2) if root else "")
@@ -151,6 +153,10 @@ def add_sheet(workbook: str, name: str, rel_id: str, *, state: str | None = None
     visibility = f' state="{state}"' if state else ""
     element = (f"<{prefix}sheet{namespace} name={quoteattr(name)} sheetId=\"{max(ids, default=0) + 1}\"{visibility} "
                f"{r}:id={quoteattr(rel_id)}/>")
+    if before_last:
+        entries = sheet_entries(workbook)
+        if entries:
+            end = entries[-1][1].start()
     return workbook[:end] + element + workbook[end:]
 
 

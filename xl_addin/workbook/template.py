@@ -18,7 +18,9 @@ from xl_addin.engine.schema import Column, RegisterSchema
 
 TEMPLATE_ROWS = 200
 DATE_FORMAT = "yyyy-mm-dd"
-OVERDUE_FILL = PatternFill(fill_type="solid", start_color="FFF4CCCC", end_color="FFF4CCCC")
+# The live overdue rule colours the text, not the cells: a conditional fill would cover the fill of a cell that
+# Validate marked (in Excel as in LibreOffice), hiding the mark on exactly the rows that need attention.
+OVERDUE_FONT = Font(color="FF9C0006", bold=True)
 HEADER_FILL = PatternFill(fill_type="solid", start_color="FF1F4E78", end_color="FF1F4E78")
 # Fixed so that building twice gives the same parts (openpyxl still stamps the save time in docProps).
 BUILD_TIME = dt.datetime(2026, 1, 1)
@@ -162,7 +164,7 @@ def build_workbook(schema: RegisterSchema, *, items: Sequence[Mapping[str, Any]]
     overdue = overdue_formula(schema, letters, 2)
     if overdue:
         sheet.conditional_formatting.add(f"A2:{last_letter}{last_row}",
-                                         FormulaRule(formula=[overdue], fill=OVERDUE_FILL, stopIfTrue=False))
+                                         FormulaRule(formula=[overdue], font=OVERDUE_FONT, stopIfTrue=False))
     if not lists_used:
         workbook.remove(lists)
     return workbook
