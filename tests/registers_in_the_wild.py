@@ -193,7 +193,7 @@ def iso27001_risk_register(folder: Path) -> Shape:
     sheet.add_table(table)
     path = folder / "iso27001_risk_register.xlsx"
     workbook.save(path)
-    return Shape(path, "Risk Assessment", 3, rows, lower)
+    return Shape(path, "Risk Assessment", 4, rows, lower)
 
 
 SEED_HEADERS = ["Improvement ID", "Source", "Description", "Priority", "Owner", "Target completion date", "Status",

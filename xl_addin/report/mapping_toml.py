@@ -43,13 +43,17 @@ def _word_comment(match: WordMatch) -> str:
     return f"{cells}; no choice found: pick one, or leave it empty to have it reported"
 
 
+def _items(count: int) -> str:
+    return f"{count} item{'s' if count != 1 else ''}"
+
+
 def mapping_toml(proposal: Proposal, schema: RegisterSchema) -> str:
     """The TOML text: the header lines, the columns, the words of each choice column, with why each was chosen."""
     name = PurePath(proposal.file).name
     two_rows = " (and the row below it: a two-row header)" if proposal.header_rows == 2 else ""
     lines = [
         f"# How {name} reads as the {schema.title}, proposed by `xlreg map`.",
-        f"# Sheet '{proposal.sheet}', header in row {proposal.header_row}{two_rows}, {proposal.items} items.",
+        f"# Sheet '{proposal.sheet}', header in row {proposal.header_row}{two_rows}, {_items(proposal.items)}.",
         "# Check each line marked 'check', change what is wrong, then use it where the register is:",
         f"#   xlreg validate \"{name}\" --mapping THIS_FILE.toml",
         "# or copy the register into the template, keeping every column:",
@@ -85,7 +89,7 @@ def proposal_text(proposal: Proposal) -> str:
     similar = [match for match in proposal.columns if match.how == "similar"]
     extra = [match.header for match in proposal.columns if match.target is None]
     lines = [f"{PurePath(proposal.file).name}: sheet '{proposal.sheet}', header row {proposal.header_row}, "
-             f"{proposal.items} items.",
+             f"{_items(proposal.items)}.",
              f"  {sure} column(s) matched by name or alias"
              + (f", {len(similar)} by a similar name (check: "
                 f"{', '.join(f'{m.header} as {m.target}' for m in similar)})" if similar else "")

@@ -1,14 +1,17 @@
-"""The reference of finding codes and register keywords, generated from the code that defines them, so the
-documentation cannot drift from what xlreg reports (`python scripts/build_docs.py` writes it into the README;
-a test fails when the README is stale)."""
+"""The reference of finding codes, register keywords, schema roles and example registers, generated from the
+code that defines them, so the documentation cannot drift from what xlreg reports (`python
+scripts/build_docs.py` writes it into the README; a test fails when the README is stale)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from xl_addin import resources
 from xl_addin.engine.catalog import finding_types, register_keywords
 from xl_addin.engine.keywords.base import RegisterKeyword
+from xl_addin.engine.roles import ROLES
+from xl_addin.workbook.schema_file import load_schema
 
 
 def finding_codes_table() -> str:
@@ -43,7 +46,31 @@ def keywords_reference() -> str:
     return "".join(keyword_section(keyword) for keyword in register_keywords())
 
 
-SECTIONS = {"finding-codes": finding_codes_table, "keywords": keywords_reference}
+def roles_table() -> str:
+    """A Markdown table: each x-register role, what its column holds, which commands need it, and what the
+    others leave out without it."""
+    lines = ["| role | its column holds (improvement register) | needed by | without it |", "| --- | --- | --- | --- |"]
+    for role in ROLES.values():
+        needed = ", ".join(f"`{command}`" for command in role.needed_by) or "none"
+        without = "; ".join(f"{command}: {effect}" for command, effect in role.without.items()) or "-"
+        kind = " (a list)" if role.many else ""
+        lines.append(f"| `{role.key}`{kind} | {role.meaning} ({role.example}) | {needed} | {without} |")
+    return "\n".join(lines) + "\n"
+
+
+def examples_list() -> str:
+    """A Markdown list of the example registers shipped with the package."""
+    lines = []
+    for name in resources.example_names():
+        schema = load_schema(resources.example_schema_path(name))
+        columns = ", ".join(column.name for column in schema.columns)
+        lines.append(f"- **`{name}`**, {schema.title}: {schema.document.get('description', '')} Columns: "
+                     f"{columns}.")
+    return "\n".join(lines) + "\n"
+
+
+SECTIONS = {"finding-codes": finding_codes_table, "keywords": keywords_reference, "roles": roles_table,
+            "examples": examples_list}
 
 
 def render(text: str) -> str:
