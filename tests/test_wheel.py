@@ -39,3 +39,12 @@ def test_wheel_installs_and_validates_the_bundled_sample(tmp_path: Path) -> None
                                cwd=work, capture_output=True, text=True, timeout=120, check=False)
     assert completed.returncode == 1, completed.stderr
     assert '"code": "duplicate-id"' in completed.stdout
+    # the example registers travel with the package: a pip user can start one and check it
+    assert {"xl_addin/validators/examples/csi-register.schema.json",
+            "xl_addin/workbook_templates/examples/csi-register.sample.xlsx"} <= names
+    xlreg = str(environment / "bin" / "xlreg")
+    subprocess.run([xlreg, "new", "--example", "csi-register", "--sample", "csi.xlsx"], cwd=work, check=True,
+                   capture_output=True, timeout=120)
+    completed = subprocess.run([xlreg, "validate", "csi.xlsx", "--schema", "example:csi-register"], cwd=work,
+                               capture_output=True, text=True, timeout=120, check=False)
+    assert completed.returncode == 1 and "8 items checked" in completed.stdout, completed.stderr
