@@ -4,6 +4,7 @@ holds it, by two independent readers (oletools' olevba, and LibreOffice itself).
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -17,9 +18,17 @@ from lxml import etree
 
 from tests.customui import customui_schema
 from xl_addin.cli import main
+from xl_addin.errors import ActionFailed, WriteRefused
 from xl_addin.excel.addin import ovba
-from xl_addin.excel.addin.build import RIBBON_MODULE, RIBBON_SOURCE, build_addin, find_sources, runpython_source
-from xl_addin.excel.addin.install import places, settings_text
+from xl_addin.excel.addin.build import (
+    RIBBON_MODULE,
+    RIBBON_SOURCE,
+    RIBBON_XML,
+    build_addin,
+    find_sources,
+    runpython_source,
+)
+from xl_addin.excel.addin.install import applescript, install, places, settings_text
 from xl_addin.excel.ribbon import HANDLERS
 
 CUSTOM_UI = "{http://schemas.microsoft.com/office/2009/07/customui}"
@@ -153,15 +162,104 @@ def test_libreoffice_lists_the_same_modules_and_source(addin: Path, libreoffice:
 
 
 def test_install_places_and_settings_file(tmp_path: Path) -> None:
-    windows = places("win32", Path("C:/Users/ana"), Path("C:/Users/ana/AppData/Roaming"))
+    windows = places("win32", Path("C:/Users/ana"), Path("C:/Users/ana/AppData/Roaming"), code_page="cp1252")
     assert windows.addin == Path("C:/Users/ana/AppData/Roaming/Microsoft/Excel/XLSTART/xlreg.xlam")
     assert windows.settings_file == Path("C:/Users/ana/.xlreg/xlreg.conf")
     mac = places("darwin", Path("/Users/ana"))
     assert mac.settings_file == Path("/Users/ana/Library/Containers/com.microsoft.Excel/Data/xlreg.conf")
     assert mac.interpreter_key == "INTERPRETER_MAC"
+    assert mac.applescript_folder == Path("/Users/ana/Library/Application Scripts/com.microsoft.Excel")
     text = settings_text('"INTERPRETER_WIN","C:\\old\\pythonw.exe"\n"SHOW CONSOLE","False"\n', "INTERPRETER_WIN",
                          "C:\\new\\pythonw.exe")
     assert text == '"SHOW CONSOLE","False"\n"INTERPRETER_WIN","C:\\new\\pythonw.exe"\n'
+
+
+def _vba_input(data: bytes, code_page: str) -> dict[str, str]:
+    """The settings as VBA's `Input #` reads them on Windows: bytes in the ANSI code page, two quoted fields."""
+    found = {}
+    for line in data.decode(code_page).splitlines():
+        key, value = line.split('","')
+        found[key.strip('"')] = value.strip('"')
+    return found
+
+
+def test_macos_install_puts_xlwings_applescript_where_runpython_calls_it(addin: Path, tmp_path: Path) -> None:
+    target = places("darwin", tmp_path / "home")
+    lines = install(addin, target, Path("/Users/ana/.venv/bin/python"))
+    version = re.search(r'Public Const XLWINGS_VERSION As String = "([^"]+)"', _macros(addin)["xlwings"])
+    assert version is not None
+    script = target.applescript_folder / f"xlwings-{version.group(1)}.applescript"  # AppleScriptTask's name
+    assert script.read_bytes() == applescript().read_bytes()
+    assert target.addin.read_bytes() == addin.read_bytes()
+    assert any("AppleScript" in line for line in lines)
+    assert _vba_input(target.settings_file.read_bytes(), "utf-8")["INTERPRETER_MAC"] == "/Users/ana/.venv/bin/python"
+
+
+def test_a_non_ascii_interpreter_path_reads_back_in_the_code_page_vba_uses(addin: Path, tmp_path: Path) -> None:
+    target = places("win32", tmp_path / "home", tmp_path / "roaming", code_page="cp1252")
+    python = Path("C:/Users/José/.venv/Scripts/pythonw.exe")
+    install(addin, target, python)
+    data = target.settings_file.read_bytes()
+    assert b"Jos\xe9" in data  # one byte in the code page, not UTF-8's two
+    settings = _vba_input(data, "cp1252")
+    assert settings["INTERPRETER_WIN"] == str(python)
+    assert settings["ADD_WORKBOOK_TO_PYTHONPATH"] == "false"  # a module beside a register cannot shadow xlreg
+    install(addin, target, python)  # again: one line per key, still readable
+    assert _vba_input(target.settings_file.read_bytes(), "cp1252") == settings
+    target.addin.unlink()
+    with pytest.raises(ActionFailed, match=r"cannot write every character of that folder's name"):
+        install(addin, target, Path("C:/Users/\u5f20\u4f1f/python.exe"))
+    assert not target.addin.exists()  # refused before anything was copied
+
+
+def test_install_while_excel_holds_the_add_in_says_to_close_excel(addin: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from xl_addin.workbook import atomic
+
+    def refused(source: Path, target: Path) -> None:
+        raise WriteRefused(f"Permission denied: {target}")
+
+    monkeypatch.setattr(atomic, "copy_new_file", refused)
+    with pytest.raises(ActionFailed, match="close Excel, then run xlreg addin install again"):
+        install(addin, places("win32", tmp_path, tmp_path, code_page="cp1252"), Path("C:/Python/pythonw.exe"))
+
+
+def test_the_ribbon_module_checks_for_a_workbook_before_calling_python(addin: Path) -> None:
+    module = _lines(_macros(addin)[RIBBON_MODULE])
+    body = module[module.index("Public Sub OnRegisterButton(control As IRibbonControl)"):]
+    calls = [index for index, line in enumerate(body) if line.strip().startswith("RunPython ")]
+    checks = [index for index, line in enumerate(body) if "If ActiveWorkbook Is Nothing Then" in line]
+    assert len(calls) == 1 and checks and checks[0] < calls[0]
+    assert any("ActiveProtectedViewWindow" in line for line in body)  # Protected View: no active workbook either
+    assert any('control.Id = "snapshot" And ActiveWorkbook.Path = ""' in line for line in body)
+
+
+def test_unused_directory_entries_have_no_siblings(addin: Path) -> None:
+    import struct
+
+    import olefile
+
+    with zipfile.ZipFile(addin) as package:
+        data = package.read("xl/vbaProject.bin")
+    container = olefile.OleFileIO(io.BytesIO(data))
+    used = len([entry for entry in container.direntries if entry is not None])
+    sector = struct.unpack_from("<I", data, 0x30)[0]
+    chain = []
+    while sector < 0xFFFFFFFA:
+        chain.append(sector)
+        sector = container.fat[sector]
+    raw = b"".join(data[512 * (s + 1):512 * (s + 2)] for s in chain)
+    entries = [raw[offset:offset + 128] for offset in range(0, len(raw), 128)]
+    unused = entries[used:]
+    assert unused and all(struct.unpack_from("<III", entry, 68) == (0xFFFFFFFF,) * 3 for entry in unused)
+    assert all(entry[:64] == bytes(64) and entry[66] == 0 for entry in unused)
+
+
+def test_the_tab_key_tip_does_not_start_like_one_of_excel_s_own() -> None:
+    ribbon = etree.fromstring(RIBBON_XML.read_bytes())
+    keytip = ribbon.find(f"{CUSTOM_UI}ribbon/{CUSTOM_UI}tabs/{CUSTOM_UI}tab").get("keytip")
+    # File, Home, Insert, Draw, Page Layout, Formulas, Data, Review, View, Developer, Help, Automate...
+    assert keytip and keytip[0] not in "FHNJPMARWLYBEQS"
 
 
 def test_install_on_linux_says_excel_is_needed(capsys: pytest.CaptureFixture[str]) -> None:

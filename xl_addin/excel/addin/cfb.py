@@ -69,8 +69,7 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
         mini_stream += entry.data.ljust(count * MINI_SECTOR, b"\x00")
 
     # Lay out regular sectors: directory, mini FAT, mini stream, large streams, then the FAT itself.
-    directory = b"".join(_directory_entry(e) for e in entries)
-    directory = directory.ljust(-(-len(directory) // SECTOR) * SECTOR, b"\x00")
+    directory = _directory(entries)
     mini_fat_bytes = struct.pack(f"<{len(mini_fat)}I", *mini_fat) if mini_fat else b""
     blobs: list[tuple[str, bytes]] = [("directory", directory), ("minifat", mini_fat_bytes),
                                       ("ministream", bytes(mini_stream))]
@@ -95,8 +94,7 @@ def write_compound_file(streams: dict[str, bytes]) -> bytes:
     for entry in large:
         entry.start = starts[f"stream{entry.index}"]
     # the directory was serialised before start sectors were known; do it again now
-    directory = b"".join(_directory_entry(e) for e in entries)
-    directory = directory.ljust(-(-len(directory) // SECTOR) * SECTOR, b"\x00")
+    directory = _directory(entries)
     blobs[0] = ("directory", directory)
 
     header = _header(fat_sectors=fat_sectors, fat_start=fat_start, directory_start=starts["directory"],
@@ -140,6 +138,18 @@ def _build(nodes: list[_Entry], level: int, deepest: int, perfect: bool) -> int:
     node.left = _build(nodes[:middle], level + 1, deepest, perfect)
     node.right = _build(nodes[middle + 1:], level + 1, deepest, perfect)
     return node.index
+
+
+# An unused directory entry (MS-CFB 2.6.3): all zeros but for its sibling and child ids, which are NOSTREAM.
+_UNUSED_ENTRY = struct.pack("<64sHBBIII16sI8s8sIQ", bytes(64), 0, 0, 0, NO_STREAM, NO_STREAM, NO_STREAM,
+                            bytes(16), 0, bytes(8), bytes(8), 0, 0)
+
+
+def _directory(entries: list[_Entry]) -> bytes:
+    """The directory sectors: the entries, then unused entries to the end of the last sector."""
+    directory = b"".join(_directory_entry(e) for e in entries)
+    unused = (-len(directory) % SECTOR) // len(_UNUSED_ENTRY)
+    return directory + _UNUSED_ENTRY * unused
 
 
 def _directory_entry(entry: _Entry) -> bytes:
