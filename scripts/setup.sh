@@ -10,6 +10,8 @@ command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 # LibreOffice's Python bridge, for reading the add-in's VBA back through LibreOffice (system Python only)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || need_apt+=(python3-uno)
+# Node.js, to run the engine under Pyodide (WebAssembly), as xlwings Lite runs it
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
@@ -25,3 +27,11 @@ fi
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "xlreg needs Python 3.10 or newer"; exit 2; }
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev,excel]'
+
+# Pyodide from the npm registry and xlreg's dependencies as pure-Python wheels, fetched now so that the
+# Pyodide test runs offline
+if command -v npm >/dev/null 2>&1; then
+  npm install --prefix tests/pyodide --no-audit --no-fund --silent >/dev/null
+  PIP_FIND_LINKS="" .venv/bin/python -m pip download -q --disable-pip-version-check --no-deps \
+    --only-binary=:all: --platform any --python-version 3.12 -d tests/pyodide/wheels -r tests/pyodide/requirements.txt
+fi

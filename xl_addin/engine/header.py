@@ -7,7 +7,6 @@ found, or said to be missing, the same way whatever reads it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -83,7 +82,14 @@ def match_header(cells: Sequence[Any], schema: RegisterSchema, *, first_column: 
     return HeaderLayout(columns, extra, duplicates, headers, rows=2 if group is not None else 1)
 
 
-_REMARK = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+def _without_remark(text: str) -> str:
+    """The text without a remark in brackets at its end ("Likelihood (1-5)" -> "Likelihood")."""
+    for opening, closing in (("(", ")"), ("[", "]")):
+        if text.endswith(closing):
+            start = text.rfind(opening)
+            if start > 0:
+                return text[:start].rstrip()
+    return text
 
 
 def _target(texts: Sequence[str], by_key: Mapping[str, str | None],
@@ -91,15 +97,19 @@ def _target(texts: Sequence[str], by_key: Mapping[str, str | None],
     """The first schema column not yet taken that one of `texts` names (as written, or without a remark in
     brackets at its end), and the text that named it; else None and the first text."""
     for text in texts:
-        for variant in (text, _REMARK.sub("", text)):
+        for variant in (text, _without_remark(text)):
             target = by_key.get(header_key(variant))
             if target is not None and target not in taken:
                 return target, text
     return None, texts[0]
 
 
+# A header longer than this is a note or a paragraph, not a column's name: it is kept, cut, as an extra column.
+HEADER_LENGTH = 255
+
+
 def _text(cell: Any) -> str:
-    return "" if cell is None else " ".join(str(cell).split())
+    return "" if cell is None else " ".join(str(cell)[:HEADER_LENGTH].split())
 
 
 MIN_OTHER_COLUMNS = 3
