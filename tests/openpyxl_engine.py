@@ -38,9 +38,15 @@ class EngineImpl:
     name = "openpyxl-test"
     type = "desktop"
 
-    def __init__(self) -> None:
+    def __init__(self, *, lite: bool = False) -> None:
         self.calls = CellCalls()
         self.apps = AppsImpl(self)
+        # stand in for xlwings Lite: refuse what its engine cannot answer (xl_addin.excel.lite.NOT_IN_LITE)
+        self.lite = lite
+
+    def refuse_in_lite(self, what: str) -> None:
+        if self.lite:
+            raise NotImplementedError(f"{what} is not supported in xlwings Lite")
 
     def clean_value_data(self, data: Any, dates_handler: Any, empty_as: Any, numbers_handler: Any,
                          err_to_str: bool) -> Any:
@@ -78,6 +84,9 @@ class AppsImpl:
         return len(self.apps)
 
 
+_NOT_IN_LITE = ("status_bar", "screen_updating")
+
+
 class AppImpl:
     def __init__(self, engine: EngineImpl) -> None:
         self.engine = engine
@@ -89,9 +98,16 @@ class AppImpl:
         self.screen_updating_while_writing: set[bool] = set()
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if name in _NOT_IN_LITE and hasattr(self, "status_history"):
+            self.engine.refuse_in_lite(f"App.{name}")
         if name == "status_bar" and hasattr(self, "status_history"):
             self.status_history.append(value)
         super().__setattr__(name, value)
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in _NOT_IN_LITE and object.__getattribute__(self, "__dict__").get("status_history") is not None:
+            object.__getattribute__(self, "engine").refuse_in_lite(f"App.{name}")
+        return object.__getattribute__(self, name)
 
     def alert(self, prompt: str, title: str, buttons: Any, mode: Any, callback: Any) -> str:
         self.alerts.append(prompt)
@@ -349,7 +365,7 @@ class RangeImpl:
     @raw_value.setter
     def raw_value(self, data: Any) -> None:
         self.calls["value.write"] += 1
-        self.sheet.book.app.screen_updating_while_writing.add(self.sheet.book.app.screen_updating)
+        self.sheet.book.app.screen_updating_while_writing.add(self.sheet.book.app.__dict__["screen_updating"])
         rows = data if isinstance(data, list) and data and isinstance(data[0], list) else [[data]]
         for row_offset, values in enumerate(rows):
             for column_offset, value in enumerate(values):
@@ -358,12 +374,14 @@ class RangeImpl:
 
     @property
     def formula(self) -> Any:
+        self.sheet.book.engine.refuse_in_lite("Reading Range.formula")
         self.calls["formula.read"] += 1
         return [[cell.value if cell.data_type == "f" else _displayed(cell) for cell in row]
                 for row in self._cells()]
 
     @property
     def color(self) -> Any:
+        self.sheet.book.engine.refuse_in_lite("Reading Range.color")
         self.calls["color.read"] += 1
         colours = {_fill_colour(cell) for row in self._cells() for cell in row}
         if len(colours) > 1:
@@ -374,7 +392,7 @@ class RangeImpl:
     @color.setter
     def color(self, value: Any) -> None:
         self.calls["color.write"] += 1
-        self.sheet.book.app.screen_updating_while_writing.add(self.sheet.book.app.screen_updating)
+        self.sheet.book.app.screen_updating_while_writing.add(self.sheet.book.app.__dict__["screen_updating"])
         if value is None:
             fill = _NO_FILL
         else:
@@ -432,9 +450,10 @@ def _fill_colour(cell: Any) -> tuple[int, int, int] | None:
     return int(rgb[0:2], 16), int(rgb[2:4], 16), int(rgb[4:6], 16)
 
 
-def open_book(path: Path) -> tuple[xw.Book, EngineImpl]:
-    """The workbook at `path` opened in a fresh test engine, as an xlwings Book; and the engine."""
-    impl = EngineImpl()
+def open_book(path: Path, *, lite: bool = False) -> tuple[xw.Book, EngineImpl]:
+    """The workbook at `path` opened in a fresh test engine, as an xlwings Book; and the engine. With `lite`,
+    the engine refuses what xlwings Lite's engine cannot do."""
+    impl = EngineImpl(lite=lite)
     engine = xw.main.Engine(impl=impl)
     xw.engines.add(engine)
     engine.activate()  # xlwings' module-level apps and books now mean this engine
