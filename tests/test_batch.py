@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -78,16 +84,65 @@ def test_max_findings_marks_the_file_partial() -> None:
         "validate", str(resources.sample_path()), "--max-findings", "5")[1]
 
 
-def test_junit_report_validates_against_the_schema(shared_drive: Path) -> None:
-    _, text = run("validate", str(shared_drive), "--format", "junit", "--as-of", "2026-11-25")
-    schema = etree.XMLSchema(etree.parse(str(REF / "JUnit.xsd")))
+def _junit(*args: str) -> tuple[int, etree._Element]:
+    code, text = run("validate", *args, "--format", "junit", "--as-of", "2026-11-25")
     document = etree.fromstring(text.encode())
-    schema.assertValid(document)
-    failures = document.findall(".//testcase/failure")
-    stale = [f for f in failures if f.get("type") == "stale-total"]
-    assert len(stale) == 1
-    case = stale[0].getparent()
-    assert case.get("classname").endswith("stale.xlsx") and case.get("name") == "Register!K2 stale-total"
+    etree.XMLSchema(etree.parse(str(REF / "JUnit.xsd"))).assertValid(document)
+    return code, document
+
+
+def _outcomes(document: etree._Element) -> dict[str, str]:
+    return {Path(case.get("name")).name: (case[0].tag if len(case) else "pass")
+            for case in document.iter("testcase")}
+
+
+def test_junit_has_one_case_per_file_and_fail_on_decides_what_fails(shared_drive: Path) -> None:
+    shutil.copyfile(CASES / "invalid" / "header-missing-optional-column.xlsx", shared_drive / "warned.xlsx")
+    code, document = _junit(str(shared_drive))
+    assert code == 2  # the corrupt file
+    assert _outcomes(document) == {"clean.xlsx": "pass", "corrupt.xlsx": "error", "old.xls": "error",
+                                   "open in excel.xlsx": "pass",  # an info finding never fails
+                                   "stale.xlsx": "failure", "warned.xlsx": "pass"}
+    suite = document.find("testsuite")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("6", "1", "2")
+    stale = next(case for case in document.iter("testcase") if case.get("name").endswith("stale.xlsx"))
+    assert stale[0].get("message") == "1 error" and "Register!K2" in stale[0].text
+    assert "open-in-excel" in suite.find("system-out").text  # listed, though it fails nothing
+    assert _outcomes(_junit(str(shared_drive), "--fail-on", "warning")[1])["warned.xlsx"] == "failure"
+    never = _outcomes(_junit(str(shared_drive), "--fail-on", "never")[1])
+    assert never["stale.xlsx"] == "pass" and never["corrupt.xlsx"] == "error"
+
+
+def test_exclude_applies_to_files_named_on_the_command_line(shared_drive: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    named = [str(shared_drive / "clean.xlsx"), str(shared_drive / "team b" / "stale.xlsx")]
+    code, text = run("validate", *named, "--exclude", "stale*", "--format", "json")
+    assert code == 0 and [Path(f["file"]).name for f in json.loads(text)["files"]] == ["clean.xlsx"]
+    (shared_drive / "xlreg.toml").write_text('exclude = ["team b/**"]\n')
+    monkeypatch.chdir(shared_drive)  # as pre-commit runs, at the top of the repository, naming each file
+    code, text = run("validate", "clean.xlsx", "team b/stale.xlsx", "--format", "json")
+    assert [Path(f["file"]).name for f in json.loads(text)["files"]] == ["clean.xlsx"]
+
+
+def test_xlregs_own_output_folders_are_not_walked(shared_drive: Path) -> None:
+    (shared_drive / "snapshots").mkdir()
+    shutil.copyfile(CASES / "invalid" / "total-stale.xlsx", shared_drive / "snapshots" / "clean_2026-11-25.xlsx")
+    files = json.loads(run("validate", str(shared_drive), "--format", "json")[1])["files"]
+    assert not any("snapshots" in f["file"] or "xlreg-backups" in f["file"] for f in files)
+    named = run("validate", str(shared_drive / "snapshots"), "--format", "json")[1]  # asked for by name
+    assert len(json.loads(named)["files"]) == 1
+
+
+def test_a_missing_folder_or_file_is_said_once_in_one_wording(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    code, text = run("validate", str(tmp_path / "nosuchdir") + "/")
+    assert code == 2 and text == ""  # nothing counted as checked
+    assert capsys.readouterr().err == f"xlreg: Folder not found: {tmp_path / 'nosuchdir'}/.\n"
+    missing = tmp_path / "nosuch.xlsx"
+    for command in (["validate", str(missing)], ["priorities", str(missing), "-o", str(tmp_path / "o.xlsx")],
+                    ["snapshot", str(missing)], ["overdue", str(missing)]):
+        assert run(*command)[0] == 2
+        assert f"File not found: {missing}" in capsys.readouterr().err, command
 
 
 def test_sarif_report_validates_against_the_schema(shared_drive: Path) -> None:
@@ -137,3 +192,43 @@ def test_settings_file_is_found_upwards_and_command_line_wins(tmp_path: Path,
 def test_pre_commit_hook_definition() -> None:
     text = (Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text()
     assert "entry: xlreg validate" in text and "id: xlreg-validate" in text
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_stops_promptly_with_the_report_so_far(tmp_path: Path, jobs: str) -> None:
+    drive = tmp_path / "many"
+    drive.mkdir()
+    for index in range(1500):  # far more than can be checked before the interrupt
+        os.link(resources.sample_path(), drive / f"team_{index:04d}.xlsx")
+    command = [sys.executable, "-m", "xl_addin", "validate", str(drive), "--jobs", jobs, "--as-of", "2026-11-25"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    assert process.poll() is None, "the run ended before it could be interrupted"
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.2)
+    process.send_signal(signal.SIGINT)  # an impatient second Ctrl-C
+    started = time.monotonic()
+    try:
+        out, err = process.communicate(timeout=10)
+    finally:
+        process.kill()
+    assert time.monotonic() - started < 5
+    assert process.returncode == 130
+    assert "Traceback" not in err and err.strip().endswith("xlreg: interrupted"), err
+    checked = int(re.search(r"^(\d+) files? checked", out, re.MULTILINE).group(1))
+    assert 0 < checked < 1500
+    assert f"Interrupted: {1500 - checked} file(s) were not checked." in out
+    time.sleep(0.5)
+    assert _processes_mentioning(str(drive)) == [], "workers left running"
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    """Processes whose command line holds `text` (forked workers keep their parent's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found

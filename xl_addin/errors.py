@@ -9,3 +9,8 @@ class ActionFailed(Exception):
 
 class WriteRefused(Exception):
     """The workbook was not written; the original is unchanged. The message says why."""
+
+
+def not_found(kind: str, path: object) -> str:
+    """The one wording for a missing input, whatever the command: "File not found: x.xlsx"."""
+    return f"{kind} not found: {path}"

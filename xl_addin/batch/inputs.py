@@ -11,7 +11,8 @@ from pathlib import Path
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Found in folders and reported (as unreadable, with the reason) rather than silently passed over.
 SPREADSHEET_SUFFIXES = (*WORKBOOK_SUFFIXES, ".xls", ".xlsb", ".ods")
-SKIPPED_FOLDERS = ("xlreg-backups", ".git", "__pycache__", "node_modules")
+# xlreg's own output (snapshots are values-only copies, backups are old versions) and tool folders.
+SKIPPED_FOLDERS = ("snapshots", "xlreg-backups", ".git", "__pycache__", "node_modules")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class ExcludeRule:
 class Inputs:
     files: tuple[Path, ...]
     unmatched: tuple[str, ...]  # globs that matched nothing
+    missing: tuple[str, ...]  # files and folders named that do not exist
     skipped: int  # lock, temporary and non-spreadsheet files found in folders
 
 
@@ -66,9 +68,10 @@ def _from_folder(folder: Path, exclude: Sequence[ExcludeRule]) -> tuple[list[Pat
 
 
 def collect(arguments: Sequence[str], *, exclude: Sequence[ExcludeRule] = ()) -> Inputs:
-    """Files as given (even a wrong kind: it is reported), folders recursively, globs expanded."""
+    """Files as given (even a wrong kind: it is reported) unless excluded, folders recursively, globs expanded."""
     files: list[Path] = []
     unmatched: list[str] = []
+    missing: list[str] = []
     skipped = 0
     for argument in arguments:
         path = Path(argument)
@@ -85,7 +88,11 @@ def collect(arguments: Sequence[str], *, exclude: Sequence[ExcludeRule] = ()) ->
             if not matches:
                 unmatched.append(argument)
             files += kept
+        elif not path.exists():
+            missing.append(argument)
+        elif _excluded(path, exclude):  # a hook that passes file names must be able to leave some out
+            skipped += 1
         else:
             files.append(path)
     unique = list(dict.fromkeys(files))
-    return Inputs(tuple(unique), tuple(unmatched), skipped)
+    return Inputs(tuple(unique), tuple(unmatched), tuple(missing), skipped)

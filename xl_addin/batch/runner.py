@@ -1,12 +1,18 @@
-"""Check many workbooks, in parallel worker processes, with results in input order."""
+"""Check many workbooks, in parallel worker processes, with results in input order; Ctrl-C stops the run and
+keeps what was finished."""
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from xl_addin.engine.findings import OPEN_IN_EXCEL, FileResult
@@ -15,6 +21,8 @@ from xl_addin.workbook.check import check_file
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
 from xl_addin.workbook.reader import ReaderName
 from xl_addin.workbook.safe_write import lock_file
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,14 @@ class BatchOptions:
     max_findings: int | None = None
     reader: ReaderName = "auto"
     limits: Limits = DEFAULT_LIMITS
+
+
+class Interrupted(Exception):
+    """Ctrl-C stopped the run; `results` are the files finished before it, in input order."""
+
+    def __init__(self, results: list[FileResult]) -> None:
+        super().__init__("interrupted")
+        self.results = results
 
 
 def check_one(path: Path, options: BatchOptions) -> FileResult:
@@ -44,31 +60,87 @@ def default_jobs() -> int:
 
 
 def check_many(paths: Sequence[Path], options: BatchOptions, *, jobs: int = 1,
-               progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
-    """Results in the order of `paths`, whatever order the workers finish in."""
+               progress: Progress | None = None) -> list[FileResult]:
+    """Results in the order of `paths`, whatever order the workers finish in. Raises Interrupted on Ctrl-C."""
     if jobs <= 1 or len(paths) <= 1:
-        results = []
-        for done, path in enumerate(paths, start=1):
+        return _check_here(paths, options, progress)
+    return _check_in_workers(paths, options, jobs, progress)
+
+
+def _check_here(paths: Sequence[Path], options: BatchOptions, progress: Progress | None) -> list[FileResult]:
+    results: list[FileResult] = []
+    try:
+        for path in paths:
             results.append(check_one(path, options))
             if progress:
-                progress(done, len(paths))
-        return results
-    # Files go to the workers in batches: one task per small file would spend as long on the hand-over
-    # between processes as on the checking.
-    size = max(1, min(8, len(paths) // (jobs * 8)))
-    batches = [list(range(start, min(start + size, len(paths)))) for start in range(0, len(paths), size)]
-    ordered: list[FileResult | None] = [None] * len(paths)
-    done = 0
-    with ProcessPoolExecutor(max_workers=min(jobs, len(batches))) as pool:
-        futures = {pool.submit(check_batch, [paths[i] for i in batch], options): batch for batch in batches}
-        for future in as_completed(futures):
-            for index, result in zip(futures[future], future.result(), strict=True):
-                ordered[index] = result
-            done += len(futures[future])
+                progress(len(results), len(paths))
+    except KeyboardInterrupt:
+        raise Interrupted(results) from None
+    return results
+
+
+def batches_for(count: int, jobs: int) -> list[range]:
+    """About eight tasks per worker so the last ones finish together, but never more than eight files a task:
+    one task per small file would spend as long on the hand-over between processes as on the checking."""
+    size = max(1, min(8, count // (jobs * 8)))
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _check_in_workers(paths: Sequence[Path], options: BatchOptions, jobs: int,
+                      progress: Progress | None) -> list[FileResult]:
+    batches = batches_for(len(paths), jobs)
+    finished: dict[int, FileResult] = {}
+    pool = _context().Pool(min(jobs, len(batches)), initializer=_start_worker, initargs=(options,))
+    try:
+        tasks = [[(index, paths[index]) for index in batch] for batch in batches]
+        for done in pool.imap_unordered(_check_batch, tasks):
+            finished.update(done)
             if progress:
-                progress(done, len(paths))
-    return [result for result in ordered if result is not None]
+                progress(len(finished), len(paths))
+        pool.close()
+    except KeyboardInterrupt:
+        with interrupts_ignored():  # a second Ctrl-C while the workers are stopped must not leave them behind
+            pool.terminate()
+            pool.join()
+        raise Interrupted([finished[index] for index in sorted(finished)]) from None
+    except BaseException:
+        pool.terminate()
+        raise
+    pool.join()
+    return [finished[index] for index in range(len(paths))]
 
 
-def check_batch(paths: Sequence[Path], options: BatchOptions) -> list[FileResult]:
-    return [check_one(path, options) for path in paths]
+def _context() -> BaseContext:
+    """Fork where it is safe (Linux): workers start with the engine already imported, so a run of many small
+    files does not pay the imports once per worker. Elsewhere a fresh interpreter (fork is unsafe on macOS)."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+_worker_options: BatchOptions | None = None
+
+
+def _start_worker(options: BatchOptions) -> None:
+    """Workers leave Ctrl-C to the main process, which stops them; the options arrive once, not per task."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _worker_options
+    _worker_options = options
+
+
+def _check_batch(batch: list[tuple[int, Path]]) -> dict[int, FileResult]:
+    assert _worker_options is not None, "worker started without options"
+    return {index: check_one(path, _worker_options) for index, path in batch}
+
+
+@contextmanager
+def interrupts_ignored() -> Iterator[None]:
+    """Ctrl-C has no effect inside (while stopping workers, or writing the report of an interrupted run)."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

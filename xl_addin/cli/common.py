@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from xl_addin.workbook.safe_write import WriteResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # as a shell reports a process stopped by Ctrl-C (128 + SIGINT)
 FAIL_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "never": None}
 
 

@@ -24,6 +24,7 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.report import summaries
     from xl_addin.report.findings import text_report
+    from xl_addin.report.run import CheckRun
     from xl_addin.workbook import actions
     from xl_addin.workbook.atomic import copy_new_file
     from xl_addin.workbook.check import check_file
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
     out.write(f"$ xlreg validate {sample}\n")
     result = check_file(sample, schema, today=today, name=str(sample))
-    out.write(text_report([result]))
+    out.write(text_report(CheckRun([result])))
 
     out.write(f"\n$ xlreg priorities {sample} --in-place\n")
     ranked = actions.run_priorities(sample, schema, output=actions.Output(sample))

@@ -14,11 +14,9 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from xl_addin.cli import actions, addin, adopt, config, demo, lite, new, review, validate
-from xl_addin.cli.common import EXIT_CLEAN, EXIT_INTERNAL, EXIT_USAGE, UsageError
+from xl_addin.cli.common import EXIT_CLEAN, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from xl_addin.errors import ActionFailed, WriteRefused
 from xl_addin.version import __version__
-
-EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any, TextIO
 
 from xl_addin.cli import common
-from xl_addin.cli.common import FAIL_LEVELS, UsageError
+from xl_addin.cli.common import EXIT_INTERRUPTED, FAIL_LEVELS, UsageError
+from xl_addin.errors import not_found
 
 
 def add_parser(commands: Any) -> None:
@@ -40,8 +42,9 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.batch.inputs import collect
     from xl_addin.batch.progress import Progress
-    from xl_addin.batch.runner import BatchOptions, check_many, default_jobs
+    from xl_addin.batch.runner import BatchOptions, Interrupted, check_many, default_jobs, interrupts_ignored
     from xl_addin.report.findings import REPORTERS
+    from xl_addin.report.run import CheckRun
 
     settings = common.settings(args, **{"fail-on": args.fail_on, "format": args.format, "jobs": args.jobs,
                                         "max-findings": args.max_findings, "exclude": args.exclude,
@@ -53,21 +56,41 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("-o and --in-place go with --mark (validate only writes when asked to mark findings).")
     schema = settings.schema()
     inputs = collect(args.files, exclude=settings.exclude())
+    if inputs.missing:
+        raise UsageError(" ".join(f"{not_found(_kind(name), name)}." for name in inputs.missing))
     if inputs.unmatched:
         raise UsageError(f"No files match {', '.join(inputs.unmatched)}.")
     if not inputs.files:
         raise UsageError(f"No .xlsx or .xlsm workbooks found in {', '.join(args.files)}.")
     options = BatchOptions(schema=schema, today=today, max_findings=settings["max-findings"],
                            reader=settings["reader"], limits=settings.limits())
-    with Progress(len(inputs.files)) as progress:
-        results = check_many(inputs.files, options, jobs=settings["jobs"] or default_jobs(), progress=progress)
-    out.write(REPORTERS[settings["format"]](results))
-    return common.exit_code(results, FAIL_LEVELS[settings["fail-on"]])
+    fail_on = FAIL_LEVELS[settings["fail-on"]]
+    try:
+        with Progress(len(inputs.files)) as progress:
+            results = check_many(inputs.files, options, jobs=settings["jobs"] or default_jobs(), progress=progress)
+    except Interrupted as stop:
+        reached = {result.file for result in stop.results}
+        run = CheckRun(stop.results, fail_on, tuple(str(p) for p in inputs.files if str(p) not in reached),
+                       interrupted=True)
+        with interrupts_ignored():  # the report of what was done is written whole, however often Ctrl-C comes
+            out.write(REPORTERS[settings["format"]](run))
+            out.flush()
+            print("xlreg: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    out.write(REPORTERS[settings["format"]](CheckRun(results, fail_on)))
+    return common.exit_code(results, fail_on)
+
+
+def _kind(name: str) -> str:
+    """What a missing path was meant to be, for the message: a trailing slash or no suffix reads as a folder."""
+    path = Path(name)
+    return "Folder" if name.endswith(("/", "\\")) or not path.suffix else "File"
 
 
 def _validate_and_mark(args: argparse.Namespace, settings: Any, today: dt.date, out: TextIO) -> int:
     from xl_addin.engine.findings import FileResult
     from xl_addin.report.findings import REPORTERS
+    from xl_addin.report.run import CheckRun
     from xl_addin.workbook.actions import run_mark_findings
 
     if len(args.files) != 1:
@@ -80,7 +103,7 @@ def _validate_and_mark(args: argparse.Namespace, settings: Any, today: dt.date, 
     found, register = outcome.findings, outcome.register
     result = FileResult(file=str(path), findings=tuple(found), rows_checked=len(register), sheet=register.sheet,
                         header_row=register.header_row)
-    out.write(REPORTERS[settings["format"]]([result]))
+    out.write(REPORTERS[settings["format"]](CheckRun([result], FAIL_LEVELS[settings["fail-on"]])))
     if settings["format"] == "text":
         marked = len({f.cell for f in found if f.cell})
         out.write(f"Marked {marked} cell(s) and listed {len(found)} finding(s) on the Findings sheet.\n")

@@ -9,16 +9,13 @@ from itertools import groupby
 from xl_addin.engine.findings import FileResult, Finding, Severity, finding_record, json_value
 from xl_addin.report.ci import github_report, junit_report, sarif_report
 from xl_addin.report.csv_export import csv_text
+from xl_addin.report.run import CheckRun, plural
 
 REPORT_VERSION = 1
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 or word == 'info' else 's'}"
-
-
 def _counts(result: FileResult) -> str:
-    return ", ".join(_plural(result.count(severity), str(severity)) for severity in reversed(Severity))
+    return ", ".join(plural(result.count(severity), str(severity)) for severity in reversed(Severity))
 
 
 def _row_heading(finding: Finding, header_row: int) -> str:
@@ -29,11 +26,11 @@ def _row_heading(finding: Finding, header_row: int) -> str:
     return f"Row {finding.row}"
 
 
-def text_report(results: Sequence[FileResult]) -> str:
+def text_report(run: CheckRun) -> str:
     """For people: each file, then its findings grouped by row, then a one-line summary."""
     lines: list[str] = []
-    for result in results:
-        where = f"sheet {result.sheet}, {_plural(result.rows_checked, 'item')} checked" if result.sheet else ""
+    for result in run.results:
+        where = f"sheet {result.sheet}, {plural(result.rows_checked, 'item')} checked" if result.sheet else ""
         lines.append(f"{result.file}" + (f" ({where})" if where else "") + f": {_counts(result)}")
         # columns as wide as this file's longest location and code, so they never run together
         place_width = max((len(f.location or "-") for f in result.findings), default=0)
@@ -46,21 +43,26 @@ def text_report(results: Sequence[FileResult]) -> str:
                              f"{finding.message}")
         if result.partial:
             lines.append(f"  (partial: only the first {len(result.findings)} findings are shown)")
-    lines.append(summary_line(results))
+    lines.append(summary_line(run.results))
+    if run.interrupted:
+        lines.append(f"Interrupted: {len(run.not_reached)} file(s) were not checked.")
     return "\n".join(lines) + "\n"
 
 
 def summary_line(results: Sequence[FileResult]) -> str:
     clean = sum(1 for result in results if (result.worst() or Severity.INFO) < Severity.WARNING)
     totals = {severity: sum(result.count(severity) for result in results) for severity in Severity}
-    counted = ", ".join(_plural(totals[severity], str(severity)) for severity in reversed(Severity))
-    return f"{_plural(len(results), 'file')} checked, {clean} clean: {counted}."
+    counted = ", ".join(plural(totals[severity], str(severity)) for severity in reversed(Severity))
+    return f"{plural(len(results), 'file')} checked, {clean} clean: {counted}."
 
 
-def json_report(results: Sequence[FileResult]) -> str:
+def json_report(run: CheckRun) -> str:
     """For programs: a versioned document with every finding and per-file counts."""
+    results = run.results
     document = {
         "version": REPORT_VERSION,
+        "interrupted": run.interrupted,
+        "not_checked": list(run.not_reached),
         "files": [
             {
                 "file": result.file,
@@ -81,15 +83,15 @@ def json_report(results: Sequence[FileResult]) -> str:
 CSV_COLUMNS = ("file", "sheet", "cell", "row", "column", "severity", "code", "value", "message")
 
 
-def csv_report(results: Sequence[FileResult]) -> str:
+def csv_report(run: CheckRun) -> str:
     """One line per finding, safe to open in a spreadsheet (see csv_export)."""
     rows = [(f.file, f.sheet, f.cell, f.row or "", f.column, str(f.severity), f.code,
              "" if f.value is None else json_value(f.value), f.message)
-            for result in results for f in result.findings]
+            for result in run.results for f in result.findings]
     return csv_text(CSV_COLUMNS, rows)
 
 
-REPORTERS: dict[str, Callable[[Sequence[FileResult]], str]] = {
+REPORTERS: dict[str, Callable[[CheckRun], str]] = {
     "text": text_report,
     "json": json_report,
     "csv": csv_report,

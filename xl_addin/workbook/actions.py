@@ -19,7 +19,7 @@ from xl_addin.engine.roles import limitations, role_columns, unavailable
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.engine.snapshot import Snapshot, take_snapshot
 from xl_addin.engine.validate import check_register
-from xl_addin.errors import ActionFailed
+from xl_addin.errors import ActionFailed, not_found
 from xl_addin.workbook.atomic import write_new_file
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
 from xl_addin.workbook.reader import read_register
@@ -163,6 +163,8 @@ def run_snapshot(path: Path, schema: RegisterSchema, *, out_dir: Path | None, as
     """
     try:
         content = path.read_bytes()
+    except FileNotFoundError:
+        raise ActionFailed(not_found("File", path)) from None
     except OSError as error:
         raise ActionFailed(f"Could not read {path}: {error.strerror or error}.") from None
     register = load_register(path, schema, limits)

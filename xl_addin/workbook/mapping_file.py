@@ -25,7 +25,7 @@ else:  # pragma: no cover - Python 3.10
 
 from xl_addin.engine.adopt import DATE_ORDERS, DateOrder
 from xl_addin.engine.mapping import RegisterMapping
-from xl_addin.errors import ActionFailed
+from xl_addin.errors import ActionFailed, not_found
 
 _KEYS = {"sheet", "header-row", "date-order", "columns", "values", "source-file", "schema"}
 
@@ -35,7 +35,7 @@ def load_mapping(path: Path) -> RegisterMapping:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ActionFailed(f"Mapping file not found: {path}") from None
+        raise ActionFailed(not_found("Mapping file", path)) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ActionFailed(f"The mapping file {path} could not be read: {error}") from None
     except tomllib.TOMLDecodeError as error:

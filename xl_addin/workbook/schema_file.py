@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from xl_addin.engine.schema import RegisterSchema, RegisterSchemaError, parse_schema
+from xl_addin.errors import not_found
 
 
 def load_schema(path: Path) -> RegisterSchema:
@@ -13,7 +14,7 @@ def load_schema(path: Path) -> RegisterSchema:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise RegisterSchemaError(f"Schema file not found: {path}") from None
+        raise RegisterSchemaError(not_found("Schema file", path)) from None
     except (OSError, UnicodeDecodeError) as error:
         raise RegisterSchemaError(f"Schema file {path} could not be read: {error}") from None
     except json.JSONDecodeError as error:

@@ -12,7 +12,7 @@ from typing import Any
 
 from xl_addin.engine.findings import finding_record, json_value
 from xl_addin.engine.snapshot import BUNCHING_WINDOW_DAYS, FORMAT, FORMAT_VERSION, Snapshot
-from xl_addin.errors import ActionFailed
+from xl_addin.errors import ActionFailed, not_found
 
 SNAPSHOT_SCHEMA_FILE = "snapshot.schema.json"
 
@@ -96,7 +96,7 @@ def _read_snapshot(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ActionFailed(f"Snapshot not found: {path}") from None
+        raise ActionFailed(not_found("Snapshot", path)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ActionFailed(f"{path.name} is not a snapshot file xlreg can read ({error}).") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
