@@ -4,7 +4,6 @@ keeps what was finished."""
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
 import signal
 import sys
@@ -12,15 +11,18 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from multiprocessing.context import BaseContext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xl_addin.engine.findings import OPEN_IN_EXCEL, FileResult
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.workbook.check import check_file
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
+from xl_addin.workbook.locks import lock_file
 from xl_addin.workbook.reader import ReaderName
-from xl_addin.workbook.safe_write import lock_file
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 Progress = Callable[[int, int], None]
 
@@ -113,6 +115,8 @@ def _check_in_workers(paths: Sequence[Path], options: BatchOptions, jobs: int,
 def _context() -> BaseContext:
     """Fork where it is safe (Linux): workers start with the engine already imported, so a run of many small
     files does not pay the imports once per worker. Elsewhere a fresh interpreter (fork is unsafe on macOS)."""
+    import multiprocessing
+
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -30,6 +29,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             return EXIT_CLEAN
         target = install.current_places()
         if args.action == "install":
+            import tempfile
+
             with tempfile.TemporaryDirectory() as folder:
                 built = build_addin(Path(folder))
                 lines = install.install(built, target, install.interpreter(sys.platform, Path(sys.executable)))

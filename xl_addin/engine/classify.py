@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-from jsonschema import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from xl_addin.engine.adopt import parse_text_date
 from xl_addin.engine.findings import Finding, FindingType, Severity, define
@@ -16,6 +14,9 @@ from xl_addin.engine.keywords.base import RegisterContext, SchemaError
 from xl_addin.engine.keywords.required import MISSING_VALUE
 from xl_addin.engine.register import Register, RegisterRow
 from xl_addin.engine.schema import RegisterSchema
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 E = Severity.ERROR
 MUST_BE_EMPTY = define(

@@ -33,10 +33,11 @@ def check_register(register: Register, schema: RegisterSchema, *, today: dt.date
     found = layout_findings(register, schema) + reading_findings(register)
     absent = {column.name for column in schema.columns if column.name not in register.columns}
     context = register_context(register, schema, today=today)
-    validator = register_validator(schema.document, context)
     doubtful = doubtful_rows(schema.document, context, register) if quick else None
     odd_cells = cell_findings(register)
     indexes = sorted({*doubtful, *odd_cells}) if doubtful is not None else range(len(register))
+    # Built only when a row needs it: a clean register is then checked without importing jsonschema.
+    validator = register_validator(schema.document, context) if len(indexes) else None
     for index in indexes:
         row = register.row(index)
         odd = odd_cells.get(index, {})
@@ -45,7 +46,7 @@ def check_register(register: Register, schema: RegisterSchema, *, today: dt.date
         broken = {column for column, finding in odd.items() if finding.code == FORMULA_ERROR.code}
         values = {column: value for column, value in row.values.items() if column not in broken}
         row_findings: dict[tuple[str, str], Finding] = {}
-        for error in validator.iter_errors(values):
+        for error in validator.iter_errors(values) if validator else ():
             column = str(error.path[0]) if error.path else ""
             if column not in absent and column not in broken:
                 finding = row_finding(error, row, register, schema, context)

@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
-from xl_addin.engine.catalog import finding_types
 from xl_addin.engine.findings import FileResult, Finding, Severity
 from xl_addin.report.run import CheckRun, plural
 from xl_addin.version import __version__
+
+# Characters XML 1.0 cannot hold at all, even escaped (a cell's control characters can reach a message).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    """Text for an XML element (xml.sax.saxutils' version costs an import of urllib at start-up)."""
+    return _NOT_XML.sub("\ufffd", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """Text as a double-quoted XML attribute value, line breaks kept."""
+    return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace(
+        "\t", "&#9;") + '"'
+
 
 _SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
@@ -92,6 +106,8 @@ def _sarif_result(finding: Finding) -> dict[str, Any]:
 
 def sarif_report(run: CheckRun) -> str:
     """SARIF 2.1.0: one run, the finding types as rules, each finding with its file and cell."""
+    from xl_addin.engine.catalog import finding_types  # the whole engine: only SARIF lists every type
+
     rules = [{"id": kind.code, "name": kind.title.title().replace(" ", ""),
               "shortDescription": {"text": kind.title}, "fullDescription": {"text": kind.description},
               "defaultConfiguration": {"level": _SARIF_LEVELS[kind.severity]}}

@@ -22,8 +22,9 @@ from xl_addin.engine.validate import check_register
 from xl_addin.errors import ActionFailed, not_found
 from xl_addin.workbook.atomic import write_new_file
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
+from xl_addin.workbook.locks import lock_file, refuse_if_locked
 from xl_addin.workbook.reader import read_register
-from xl_addin.workbook.safe_write import WriteResult, lock_file, refuse_if_locked, write_marks
+from xl_addin.workbook.safe_write import WriteResult, write_marks
 from xl_addin.workbook.snapshot_json import as_of_of, dumps, load_snapshot, previous_snapshot, snapshot_document
 
 

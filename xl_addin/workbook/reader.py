@@ -3,7 +3,6 @@ calamine cannot answer (openpyxl_grid)."""
 
 from __future__ import annotations
 
-import concurrent.futures
 import io
 import re
 import zipfile
@@ -151,6 +150,8 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
     # calamine reads #REF! and its kind as empty cells, so a workbook holding error cells is read by openpyxl.
     # Whether it does is a byte search of its sheets, made in a thread while calamine parses (it lets go of
     # the interpreter), so that it costs no time.
+    import concurrent.futures  # here: most commands never reach this, and it costs start-up time
+
     errors = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     try:
         has_errors = errors.submit(_has_error_cells, path, sheets)

@@ -31,6 +31,7 @@ from xl_addin.errors import WriteRefused
 from xl_addin.workbook import package_edit
 from xl_addin.workbook.atomic import os_message
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits, check_package
+from xl_addin.workbook.locks import refuse_if_locked
 from xl_addin.workbook.marks_writer import CannotWrite, PackageMarks
 from xl_addin.workbook.notes import NotesUnreadable
 from xl_addin.workbook.package import NotAWorkbook, sheet_parts, sniff
@@ -66,26 +67,6 @@ class WriteResult:
 def describe_part(name: str) -> str:
     kind = next((label for prefix, label in PART_KINDS if name.startswith(prefix)), "")
     return f"{name} ({kind})" if kind else name
-
-
-def lock_file(path: Path) -> Path | None:
-    """Excel's owner file for `path` when the workbook is open in Excel, else None."""
-    name = path.name
-    # Excel writes ~$ + name, dropping leading characters for long names.
-    for candidate in (f"~${name}", f"~${name[1:]}", f"~${name[2:]}"):
-        lock = path.with_name(candidate)
-        if lock.exists():
-            return lock
-    return None
-
-
-def refuse_if_locked(path: Path) -> None:
-    lock = lock_file(path)
-    if lock is not None:
-        raise WriteRefused(
-            f"{path.name} is open in Excel (its lock file {lock.name} is beside it). Close it in Excel and try "
-            "again; if Excel is not running (a crash can leave the lock file behind), add --ignore-lock. Nothing "
-            "was changed.")
 
 
 def refuse_if_read_only(path: Path) -> None:

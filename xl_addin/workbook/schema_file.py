@@ -23,4 +23,10 @@ def load_schema(path: Path) -> RegisterSchema:
         ) from None
     if not isinstance(document, dict):
         raise RegisterSchemaError(f"Schema file {path.name} must hold a JSON object.")
-    return parse_schema(document, path)
+    return parse_schema(document, path, bundled=_is_bundled(path))
+
+
+def _is_bundled(path: Path) -> bool:
+    from xl_addin.resources import validators_dir
+
+    return path.resolve().is_relative_to(validators_dir().resolve())

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
-from jsonschema.protocols import Validator
-from jsonschema.validators import extend
+from typing import TYPE_CHECKING, Any
 
 from xl_addin.engine.keywords import not_before, not_in_future, required, sum_of, unique_in_register
 from xl_addin.engine.keywords.base import KeywordCheck, RegisterContext, RegisterKeyword, is_date
+
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker, ValidationError
+    from jsonschema.protocols import Validator
 
 KEYWORDS: dict[str, RegisterKeyword] = {
     keyword.name: keyword
@@ -25,15 +25,21 @@ KEYWORDS: dict[str, RegisterKeyword] = {
                     sum_of.KEYWORD)
 }
 
-__all__ = ["DATE_FORMAT", "KEYWORDS", "RegisterContext", "RegisterKeyword", "register_validator"]
+__all__ = ["KEYWORDS", "RegisterContext", "RegisterKeyword", "register_validator"]
 
 
 def _checks_date(instance: object) -> bool:
     return is_date(instance)
 
 
-DATE_FORMAT = FormatChecker(formats=())
-DATE_FORMAT.checks("date")(_checks_date)
+@lru_cache(maxsize=1)
+def date_format() -> FormatChecker:
+    """Only `date`: a cell holds a date or it does not; jsonschema's other formats are about strings."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    checker.checks("date")(_checks_date)
+    return checker
 
 # Where a register's context travels: inside the root schema handed to the validator, since the register
 # keywords all stand at the root and receive it. Building a validator class costs ~2 ms; this way there is one.
@@ -49,10 +55,13 @@ def _from_root(function: KeywordCheck) -> Any:
 
 @lru_cache(maxsize=1)
 def _validator_class() -> Any:
+    from jsonschema import Draft202012Validator
+    from jsonschema.validators import extend
+
     return extend(Draft202012Validator, {name: _from_root(keyword.check) for name, keyword in KEYWORDS.items()})
 
 
 def register_validator(schema: Mapping[str, Any], context: RegisterContext) -> Validator:
     """A validator for one register's rows: Draft 2020-12 plus the register keywords bound to `context`."""
-    validator: Validator = _validator_class()({**schema, CONTEXT_KEY: context}, format_checker=DATE_FORMAT)
+    validator: Validator = _validator_class()({**schema, CONTEXT_KEY: context}, format_checker=date_format())
     return validator

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard
-
-from jsonschema import ValidationError
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from xl_addin.engine.findings import FindingType
+
+if TYPE_CHECKING:  # jsonschema is imported when the first row needs a full validation, not at start-up
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 Cells = Mapping[str, Sequence[Any]]  # column name -> one normalised value per item
 
@@ -55,7 +56,7 @@ class Example:
     today: dt.date = dt.date(2026, 11, 25)
 
 
-KeywordCheck = Callable[[RegisterContext, Validator, Any, Any, Mapping[str, Any]], Iterator[ValidationError]]
+KeywordCheck = Callable[[RegisterContext, "Validator", Any, Any, Mapping[str, Any]], Iterator["ValidationError"]]
 # Rows (0-based item indexes) the full validation must see for this keyword; None cells are empty.
 QuickCheck = Callable[[Any, RegisterContext, Cells, int], Iterable[int]]
 Classify = Callable[[SchemaError], tuple[FindingType, dict[str, Any]]]
@@ -87,3 +88,10 @@ COLUMN_LIST: Mapping[str, Any] = {"type": "array", "items": {"type": "string"}, 
 
 def listed(value: Any) -> list[str]:
     return [str(name) for name in value]
+
+
+def row_error(message: str, *, path: list[str], instance: Any) -> ValidationError:
+    """A register keyword's error on one row, as jsonschema reports its own."""
+    from jsonschema import ValidationError
+
+    return ValidationError(message, path=path, instance=instance)

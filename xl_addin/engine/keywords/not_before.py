@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
-
-from jsonschema import ValidationError
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING, Any
 
 from xl_addin.engine.findings import FindingType, Severity, define, describe_value
-from xl_addin.engine.keywords.base import Cells, Example, RegisterContext, RegisterKeyword, SchemaError, is_date
+from xl_addin.engine.keywords.base import (
+    Cells,
+    Example,
+    RegisterContext,
+    RegisterKeyword,
+    SchemaError,
+    is_date,
+    row_error,
+)
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 DATE_ORDER = define(
     "date-order", "Dates in the wrong order", Severity.ERROR,
@@ -31,7 +40,7 @@ def check(context: RegisterContext, validator: Validator, pairs: Mapping[str, st
     for later, earlier in pairs.items():
         later_value, earlier_value = row.get(later), row.get(earlier)
         if is_date(later_value) and is_date(earlier_value) and later_value < earlier_value:
-            yield ValidationError(f"{later} is before {earlier}", path=[later], instance=later_value)
+            yield row_error(f"{later} is before {earlier}", path=[later], instance=later_value)
 
 
 def quick(pairs: Mapping[str, str], context: RegisterContext, cells: Cells, size: int) -> Iterable[int]:

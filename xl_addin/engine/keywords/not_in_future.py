@@ -9,10 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from functools import partial
-from typing import Any
-
-from jsonschema import ValidationError
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING, Any
 
 from xl_addin.engine.columns import bad_values
 from xl_addin.engine.findings import FindingType, Severity, define
@@ -25,7 +22,12 @@ from xl_addin.engine.keywords.base import (
     SchemaError,
     is_date,
     listed,
+    row_error,
 )
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 FUTURE_DATE = define(
     "future-date", "Date in the future", Severity.ERROR,
@@ -40,7 +42,7 @@ def check(context: RegisterContext, validator: Validator, columns: list[str], ro
     for column in columns:
         value = row.get(column)
         if is_date(value) and value > context.today:
-            yield ValidationError(f"{column} is in the future", path=[column], instance=value)
+            yield row_error(f"{column} is in the future", path=[column], instance=value)
 
 
 def _after(day: dt.date, value: Any) -> bool:

@@ -10,13 +10,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import compress, repeat
 from operator import is_
-from typing import Any
-
-from jsonschema import ValidationError
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING, Any
 
 from xl_addin.engine.findings import FindingType, Severity, define
-from xl_addin.engine.keywords.base import Cells, Example, RegisterContext, RegisterKeyword, SchemaError, listed
+from xl_addin.engine.keywords.base import (
+    Cells,
+    Example,
+    RegisterContext,
+    RegisterKeyword,
+    SchemaError,
+    listed,
+    row_error,
+)
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 MISSING_VALUE = define(
     "missing-value", "Required value missing", Severity.ERROR,
@@ -33,7 +42,7 @@ def check(context: RegisterContext, validator: Validator, columns: list[str], ro
         return
     for column in columns:
         if column not in row:
-            yield ValidationError(f"{column} is required", path=[column], instance=None)
+            yield row_error(f"{column} is required", path=[column], instance=None)
 
 
 def quick(columns: list[str], context: RegisterContext, cells: Cells, size: int) -> Iterable[int]:

@@ -9,10 +9,7 @@ total whose parts are not all valid whole numbers, since those parts get their o
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
-
-from jsonschema import ValidationError
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING, Any
 
 from xl_addin.engine.findings import FindingType, Severity, define
 from xl_addin.engine.keywords.base import (
@@ -22,7 +19,12 @@ from xl_addin.engine.keywords.base import (
     RegisterContext,
     RegisterKeyword,
     SchemaError,
+    row_error,
 )
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 STALE_TOTAL = define(
     "stale-total", "Calculated value out of date", Severity.ERROR,
@@ -43,7 +45,7 @@ def check(context: RegisterContext, validator: Validator, sums: Mapping[str, lis
         if not all(validator.evolve(schema=properties.get(part, {})).is_valid(row[part]) for part in parts):
             continue
         if value != sum(numbers):  # type: ignore[arg-type]
-            yield ValidationError(f"{total} is out of date", path=[total], instance=value)
+            yield row_error(f"{total} is out of date", path=[total], instance=value)
 
 
 def quick(sums: Mapping[str, list[str]], context: RegisterContext, cells: Cells, size: int) -> Iterable[int]:

@@ -9,10 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
-
-from jsonschema import ValidationError
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING, Any
 
 from xl_addin.engine.columns import bad_values
 from xl_addin.engine.findings import FindingType, Severity, define
@@ -24,7 +21,12 @@ from xl_addin.engine.keywords.base import (
     RegisterKeyword,
     SchemaError,
     listed,
+    row_error,
 )
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 DUPLICATE_ID = define(
     "duplicate-id", "Used more than once", Severity.ERROR,
@@ -63,7 +65,7 @@ def check(context: RegisterContext, validator: Validator, columns: list[str], ro
     for column in columns:
         value = row.get(column)
         if value is not None and len(context.occurrences.get(column, {}).get(value, ())) > 1:
-            yield ValidationError(f"{column} is not unique", path=[column], instance=value)
+            yield row_error(f"{column} is not unique", path=[column], instance=value)
 
 
 def quick(columns: list[str], context: RegisterContext, cells: Cells, size: int) -> Iterable[int]:
