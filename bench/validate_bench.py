@@ -141,6 +141,28 @@ def bench_folder(count: int, folder: Path) -> None:
         print(f"  --jobs {jobs}: {best['seconds']:.2f} s ({count / best['seconds']:.0f} files/s), best of 3 "
               f"(runs: {every})")
     print(f"  throughput ratio jobs 2 / jobs 1: {one['seconds'] / two['seconds']:.2f}x; identical reports: {same}")
+    ceiling = _two_independent_halves(shared, folder)
+    print(f"  ceiling on this machine: two separate `--jobs 1` processes, each on half the files, together take "
+          f"{ceiling:.2f} s, {one['seconds'] / ceiling:.2f}x one process on all of them")
+
+
+def _two_independent_halves(shared: Path, folder: Path) -> float:
+    """No pool, no hand-over: what two CPUs give this work when nothing is shared (best of 3)."""
+    files = sorted(shared.iterdir())
+    halves = [folder / "half-a", folder / "half-b"]
+    for half, part in zip(halves, (files[: len(files) // 2], files[len(files) // 2:]), strict=True):
+        half.mkdir()
+        for file in part:
+            os.link(file, half / file.name)
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        running = [subprocess.Popen(xlreg(str(half), "--jobs", "1", "--format", "json", "--as-of", "2026-11-25"),
+                                    stdout=subprocess.DEVNULL) for half in halves]
+        for process in running:
+            process.wait()
+        times.append(time.perf_counter() - started)
+    return min(times)
 
 
 def bench_start_up() -> None:
