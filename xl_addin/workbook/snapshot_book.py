@@ -1,15 +1,18 @@
 """The snapshot workbook: values only (no formulas, macros or links), a frozen Register sheet and a Review
 sheet of titled tables with native Excel charts drawn from those tables.
 
-Written in openpyxl's streaming (write-only) mode: a 10,000-row register is some 300,000 cells, and building
-them as ordinary cells first would triple the time to write them.
+openpyxl lays out the workbook (sheet settings, styles, charts); the rows, some 300,000 cells for a
+10,000-row register, are written by `sheet_rows` as the same SpreadsheetML openpyxl's write-only mode writes,
+without building a cell object per value, which took most of a snapshot's time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from copy import copy
+import io
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
@@ -21,6 +24,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from xl_addin.engine.marks import OVERDUE_COLOUR
 from xl_addin.engine.snapshot import BUNCHING_WINDOW_DAYS, DAYS_OVERDUE, Snapshot
+from xl_addin.workbook.sheet_rows import SheetRows
 
 DATE_FORMAT = "yyyy-mm-dd"
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
@@ -40,54 +44,100 @@ CHARTS = (
 
 
 class _Cells:
-    """Cells for one streamed sheet: plain values where nothing is needed, styled cells where it is.
-
-    Each distinct style is built once and its style record copied onto later cells: setting font, fill and
-    number format cell by cell costs more than writing the cell.
-    """
+    """Rows for one sheet, each value with the style it needs: a date its number format, a header its font and
+    fill. Each distinct style is registered once with the workbook, which writes it into styles.xml."""
 
     def __init__(self, sheet: WriteOnlyWorksheet) -> None:
         self.sheet = sheet
-        self.styles: dict[tuple[int, int, str | None], Any] = {}
+        self.rows = SheetRows()
+        self.styles: dict[tuple[int, int, str | None], int] = {}
 
-    def value(self, value: Any, *, font: Font | None = None, fill: PatternFill | None = None) -> Any:
-        text_like_formula = isinstance(value, str) and value.startswith("=")
-        number_format = None
-        if isinstance(value, dt.date):
-            number_format = MOMENT_FORMAT if isinstance(value, dt.datetime) else DATE_FORMAT
-        if not (text_like_formula or font or fill or number_format):
-            return value
-        cell = WriteOnlyCell(self.sheet, value=value)
-        if text_like_formula:
-            cell.data_type = "s"  # openpyxl would otherwise store it as a formula
+    def _style(self, value: Any, font: Font | None, fill: PatternFill | None) -> int:
+        number_format = _number_format(value)
+        if not (font or fill or number_format):
+            return 0
         key = (id(font), id(fill), number_format)  # hashing a Font or a fill costs more than the cell
         if key not in self.styles:
+            cell = WriteOnlyCell(self.sheet)
             if font:
                 cell.font = font
             if fill:
                 cell.fill = fill
             if number_format:
                 cell.number_format = number_format
-            self.styles[key] = cell._style
-        else:
-            cell._style = copy(self.styles[key])
-        return cell
+            self.styles[key] = cell.style_id
+        return self.styles[key]
 
     def row(self, values: Iterable[Any], *, font: Font | None = None, fill: PatternFill | None = None) -> None:
-        self.sheet.append([self.value(value, font=font, fill=fill) for value in values])
+        if font is None and fill is None:  # most rows: only dates and times need a style
+            self.rows.append([(value, self._style(value, None, None) if isinstance(value, _TIMES) else 0)
+                              for value in values])
+            return
+        self.rows.append([(value, self._style(value, font, fill)) for value in values])
+
+    def cells(self, *pairs: tuple[Any, Font | None]) -> None:
+        """One row whose cells differ in font."""
+        self.rows.append([(value, self._style(value, font, None)) for value, font in pairs])
 
 
-def build_snapshot_workbook(snapshot: Snapshot) -> Workbook:
+_TIMES = (dt.date, dt.time, dt.timedelta)
+
+
+def _number_format(value: Any) -> str | None:
+    if isinstance(value, dt.datetime):
+        return MOMENT_FORMAT
+    if isinstance(value, dt.date):
+        return DATE_FORMAT
+    if isinstance(value, dt.time):
+        return "h:mm:ss"
+    if isinstance(value, dt.timedelta):
+        return "[hh]:mm:ss"
+    return None
+
+
+class SnapshotWorkbook:
+    """The workbook as openpyxl lays it out, with each sheet's rows streamed in when it is saved."""
+
+    def __init__(self, workbook: Workbook, rows: list[tuple[WriteOnlyWorksheet, SheetRows]]) -> None:
+        self.workbook = workbook
+        self.rows = rows
+
+    def save(self, target: Path) -> None:
+        frame = io.BytesIO()
+        self.workbook.save(frame)
+        rows = {sheet.path.lstrip("/"): sheet_rows for sheet, sheet_rows in self.rows}  # named when saved
+        with zipfile.ZipFile(frame) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in source.infolist():
+                data = source.read(info.filename)
+                if info.filename not in rows:
+                    out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+                    continue
+                with out.open(info, "w") as part:
+                    for chunk in _with_rows(data, rows[info.filename]):
+                        part.write(chunk)
+
+
+def _with_rows(sheet_xml: bytes, rows: SheetRows) -> Iterator[bytes]:
+    """The sheet's XML with its (empty) sheetData filled."""
+    before, found, after = sheet_xml.partition(b"<sheetData></sheetData>")  # as openpyxl streams an empty one
+    if not found:
+        raise ValueError("the sheet has no empty sheetData to fill")
+    yield before + b"<sheetData>"
+    yield from rows.xml()
+    yield b"</sheetData>" + after
+
+
+def build_snapshot_workbook(snapshot: Snapshot) -> SnapshotWorkbook:
     workbook = Workbook(write_only=True)
     register_sheet = workbook.create_sheet("Register")
     review = workbook.create_sheet("Review")
     for sheet in (register_sheet, review):
-        _print_one_page_wide(sheet)  # before any row: a streamed sheet writes its properties with the first
+        _print_one_page_wide(sheet)
     register_sheet.print_title_rows = "1:1"
-    _write_register(register_sheet, snapshot)
-    anchors = _write_review(review, snapshot)
+    register_rows = _write_register(register_sheet, snapshot)
+    review_rows, anchors = _write_review(review, snapshot)
     _add_charts(review, anchors)
-    return workbook
+    return SnapshotWorkbook(workbook, [(register_sheet, register_rows), (review, review_rows)])
 
 
 def _print_one_page_wide(sheet: WriteOnlyWorksheet) -> None:
@@ -103,7 +153,7 @@ def _widths(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
         sheet.column_dimensions[get_column_letter(number)].width = width
 
 
-def _write_register(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> None:
+def _write_register(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> SheetRows:
     _widths(sheet, [max(10, min(40, len(name) + 4)) for name in snapshot.columns])
     sheet.freeze_panes = "B2"
     last = get_column_letter(len(snapshot.columns))
@@ -113,6 +163,7 @@ def _write_register(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> None:
     for item in snapshot.items:
         late = item.get(DAYS_OVERDUE) is not None
         cells.row((item.get(name) for name in snapshot.columns), fill=OVERDUE_FILL if late else None)
+    return cells.rows
 
 
 def _header_lines(snapshot: Snapshot) -> list[tuple[str, Any]]:
@@ -133,18 +184,18 @@ def _header_lines(snapshot: Snapshot) -> list[tuple[str, Any]]:
     ]
 
 
-def _write_review(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> dict[str, tuple[int, int]]:
-    """Write the header block and the tables; return each table's (header row, last row)."""
+def _write_review(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> tuple[SheetRows, dict[str, tuple[int, int]]]:
+    """The header block and the tables, and each table's (header row, last row)."""
     _widths(sheet, (30, 18, 16, 14, 14, 14, 40))
     cells = _Cells(sheet)
     cells.row([f"Management review snapshot: {snapshot.schema_title}"], font=Font(bold=True, size=14))
     header_lines = _header_lines(snapshot)
     for label, value in header_lines:
-        sheet.append([cells.value(label, font=BOLD), cells.value(value)])
+        cells.cells((label, BOLD), (value, None))
     row = 1 + len(header_lines)
     anchors: dict[str, tuple[int, int]] = {}
     for table in snapshot.tables:
-        sheet.append([])
+        cells.row([])
         if table.unavailable:
             cells.row([table.title], font=TITLE_FONT)
             cells.row([table.unavailable])
@@ -157,7 +208,7 @@ def _write_review(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> dict[str, tu
         header = row + 3
         row = header + len(table.rows)
         anchors[table.key] = (header, row)
-    return anchors
+    return cells.rows, anchors
 
 
 def _add_charts(sheet: WriteOnlyWorksheet, anchors: dict[str, tuple[int, int]]) -> None:
