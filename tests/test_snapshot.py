@@ -239,3 +239,15 @@ def test_a_snapshot_is_never_overwritten(tmp_path: Path, capsys: pytest.CaptureF
     assert run("snapshot", str(register), "--as-of", AS_OF_MOMENT, "--out-dir", str(tmp_path / "s"))[0] == 2
     assert "already exists" in capsys.readouterr().err
     assert {path.name: path.read_bytes() for path in (tmp_path / "s").iterdir()} == before
+
+
+def test_a_register_name_with_dots_keeps_its_date_and_reviews_go_on(tmp_path: Path) -> None:
+    register = tmp_path / "CSI register v2.1.xlsx"
+    shutil.copyfile(sample_path(), register)
+    for moment in ("2026-09-01T09:00", "2026-11-25T09:00"):
+        assert run("snapshot", str(register), "--as-of", moment)[0] == 0
+    names = sorted(path.name for path in (tmp_path / "snapshots").iterdir())
+    assert names == ["CSI register v2.1_2026-09-01_090000.json", "CSI register v2.1_2026-09-01_090000.xlsx",
+                     "CSI register v2.1_2026-11-25_090000.json", "CSI register v2.1_2026-11-25_090000.xlsx"]
+    second = json.loads((tmp_path / "snapshots" / names[2]).read_text(encoding="utf-8"))
+    assert second["previousReview"] == "2026-09-01"  # the first review was found as the previous one

@@ -180,7 +180,8 @@ def write_snapshot(register: Register, schema: RegisterSchema, *, folder: Path, 
                    previous: Path | None = None, escalation_days: int = DEFAULT_ESCALATION_DAYS) -> SnapshotOutcome:
     """The snapshot pack of a register already read (from a file, or from Excel by the add-in)."""
     base = folder / snapshot_name(register_path, as_of)
-    workbook_path, document_path = base.with_suffix(".xlsx"), base.with_suffix(".json")
+    # added, not swapped: a register named "CSI register v2.1" has a dot that is not a suffix
+    workbook_path, document_path = base.with_name(base.name + ".xlsx"), base.with_name(base.name + ".json")
     for existing in (workbook_path, document_path):
         if existing.exists():
             raise ActionFailed(f"{existing} already exists: a snapshot as of {as_of:%Y-%m-%d %H:%M:%S} was taken "
