@@ -165,6 +165,27 @@ def _two_independent_halves(shared: Path, folder: Path) -> float:
     return min(times)
 
 
+def bench_cluster(folder: Path) -> None:
+    """The same 500 registers through `--scheduler` on a LocalCluster of two single-threaded workers."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        print("\ncluster: dask not installed (pip install 'xlreg[dask]')")
+        return
+    shared = folder / "shared-drive"
+    count = sum(1 for _ in shared.iterdir())
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=50) as cluster:
+        runs = [measure(xlreg(str(shared), "--scheduler", cluster.scheduler_address, "--format", "json",
+                              "--as-of", "2026-11-25")) for _ in range(3)]
+    best = min(run["seconds"] for run in runs)
+    per_worker = count / best / 2
+    print(f"\ncluster of 2 workers (LocalCluster, this machine): {count} registers in {best:.2f} s "
+          f"(best of 3, start-up and connection included): {count / best:.0f} files/s, {per_worker:.0f} per worker")
+    for workers in (8, 32, 128):
+        print(f"  100,000 such files on {workers} workers at that rate: about "
+              f"{100_000 / (per_worker * workers) / 60:.1f} minutes")
+
+
 def bench_start_up() -> None:
     importtime = subprocess.run([sys.executable, "-X", "importtime", "-c", "import xl_addin"],
                                 capture_output=True, text=True, check=True).stderr
@@ -203,6 +224,7 @@ def main() -> None:
         bench_sizes(args.sizes, folder, have_frictionless)
         if args.folder:
             bench_folder(args.folder, folder)
+            bench_cluster(folder)
     bench_start_up()
 
 

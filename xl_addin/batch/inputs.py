@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from xl_addin.batch.remote import excluded_by, is_url, list_workbooks
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Found in folders and reported (as unreadable, with the reason) rather than silently passed over.
 SPREADSHEET_SUFFIXES = (*WORKBOOK_SUFFIXES, ".xls", ".xlsb", ".ods")
@@ -36,9 +38,12 @@ class ExcludeRule:
         return self.pattern
 
 
+Source = Path | str  # a local file, or the address of one in a store (s3://bucket/registers/a.xlsx)
+
+
 @dataclass(frozen=True)
 class Inputs:
-    files: tuple[Path, ...]
+    files: tuple[Source, ...]
     unmatched: tuple[str, ...]  # globs that matched nothing
     missing: tuple[str, ...]  # files and folders named that do not exist
     skipped: int  # lock, temporary and non-spreadsheet files found in folders
@@ -69,11 +74,19 @@ def _from_folder(folder: Path, exclude: Sequence[ExcludeRule]) -> tuple[list[Pat
 
 def collect(arguments: Sequence[str], *, exclude: Sequence[ExcludeRule] = ()) -> Inputs:
     """Files as given (even a wrong kind: it is reported) unless excluded, folders recursively, globs expanded."""
-    files: list[Path] = []
+    files: list[Source] = []
     unmatched: list[str] = []
     missing: list[str] = []
     skipped = 0
     for argument in arguments:
+        if is_url(argument):
+            listing = list_workbooks(argument, suffixes=SPREADSHEET_SUFFIXES, skipped_folders=SKIPPED_FOLDERS,
+                                     excluded=excluded_by([rule.pattern for rule in exclude]))
+            if not listing.found:
+                (unmatched if glob.has_magic(argument) else missing).append(argument)
+            files += listing.files
+            skipped += listing.skipped
+            continue
         path = Path(argument)
         if path.is_dir():
             found, passed_over = _from_folder(path, exclude)

@@ -11,10 +11,11 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xl_addin.engine.findings import OPEN_IN_EXCEL, FileResult
+from xl_addin.batch.inputs import Source
+from xl_addin.batch.remote import local_copy
+from xl_addin.engine.findings import OPEN_IN_EXCEL, UNREADABLE_FILE, FileResult
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.workbook.check import check_file
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
@@ -46,8 +47,10 @@ class Interrupted(Exception):
         self.results = results
 
 
-def check_one(path: Path, options: BatchOptions) -> FileResult:
-    """One file, as a worker runs it."""
+def check_one(path: Source, options: BatchOptions) -> FileResult:
+    """One file, as a worker runs it; a file in a store is fetched by the worker itself."""
+    if isinstance(path, str):
+        return _check_fetched(path, options)
     result = check_file(path, options.schema, today=options.today, name=str(path),
                         max_findings=options.max_findings, reader=options.reader, limits=options.limits)
     lock = lock_file(path)
@@ -57,11 +60,24 @@ def check_one(path: Path, options: BatchOptions) -> FileResult:
     return replace(result, findings=tuple(sorted((*result.findings, note))))
 
 
+def _check_fetched(url: str, options: BatchOptions) -> FileResult:
+    with local_copy(url) as local:
+        if isinstance(local, str):  # could not be fetched: the reason
+            return FileResult(file=url, findings=(UNREADABLE_FILE.at(url, reason=local),))
+        return check_file(local, options.schema, today=options.today, name=url, max_findings=options.max_findings,
+                          reader=options.reader, limits=options.limits)
+
+
+def check_batch(batch: Sequence[tuple[int, Source]], options: BatchOptions) -> dict[int, FileResult]:
+    """A batch of files by their place in the run, as a pool or a cluster worker runs it."""
+    return {index: check_one(path, options) for index, path in batch}
+
+
 def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def check_many(paths: Sequence[Path], options: BatchOptions, *, jobs: int = 1,
+def check_many(paths: Sequence[Source], options: BatchOptions, *, jobs: int = 1,
                progress: Progress | None = None) -> list[FileResult]:
     """Results in the order of `paths`, whatever order the workers finish in. Raises Interrupted on Ctrl-C."""
     if jobs <= 1 or len(paths) <= 1:
@@ -69,7 +85,7 @@ def check_many(paths: Sequence[Path], options: BatchOptions, *, jobs: int = 1,
     return _check_in_workers(paths, options, jobs, progress)
 
 
-def _check_here(paths: Sequence[Path], options: BatchOptions, progress: Progress | None) -> list[FileResult]:
+def _check_here(paths: Sequence[Source], options: BatchOptions, progress: Progress | None) -> list[FileResult]:
     results: list[FileResult] = []
     try:
         for path in paths:
@@ -88,7 +104,7 @@ def batches_for(count: int, jobs: int) -> list[range]:
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
-def _check_in_workers(paths: Sequence[Path], options: BatchOptions, jobs: int,
+def _check_in_workers(paths: Sequence[Source], options: BatchOptions, jobs: int,
                       progress: Progress | None) -> list[FileResult]:
     batches = batches_for(len(paths), jobs)
     finished: dict[int, FileResult] = {}
@@ -132,9 +148,9 @@ def _start_worker(options: BatchOptions) -> None:
     _worker_options = options
 
 
-def _check_batch(batch: list[tuple[int, Path]]) -> dict[int, FileResult]:
+def _check_batch(batch: list[tuple[int, Source]]) -> dict[int, FileResult]:
     assert _worker_options is not None, "worker started without options"
-    return {index: check_one(path, _worker_options) for index, path in batch}
+    return check_batch(batch, _worker_options)
 
 
 @contextmanager

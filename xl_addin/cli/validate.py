@@ -28,6 +28,9 @@ def add_parser(commands: Any) -> None:
                         help="lowest severity that makes the exit code 1 (default: error)")
     parser.add_argument("--jobs", "-j", type=common.positive, metavar="N",
                         help="worker processes (default: the number of CPUs)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="check the files on a Dask cluster (tcp://host:8786); PATHs may then be s3://, gcs://, "
+                             "abfs:// or file:// addresses the workers read directly (needs xlreg[dask])")
     parser.add_argument("--max-findings", type=common.positive, metavar="N",
                         help="report at most N findings per file; the file is marked partial")
     parser.add_argument("--exclude", action="append", metavar="GLOB", help="leave out matching files")
@@ -67,7 +70,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     fail_on = FAIL_LEVELS[settings["fail-on"]]
     try:
         with Progress(len(inputs.files)) as progress:
-            results = check_many(inputs.files, options, jobs=settings["jobs"] or default_jobs(), progress=progress)
+            if args.scheduler:
+                from xl_addin.batch.cluster import check_on_cluster
+
+                results = check_on_cluster(inputs.files, options, args.scheduler, progress=progress)
+            else:
+                results = check_many(inputs.files, options, jobs=settings["jobs"] or default_jobs(),
+                                     progress=progress)
     except Interrupted as stop:
         reached = {result.file for result in stop.results}
         run = CheckRun(stop.results, fail_on, tuple(str(p) for p in inputs.files if str(p) not in reached),
