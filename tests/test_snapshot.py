@@ -251,3 +251,17 @@ def test_a_register_name_with_dots_keeps_its_date_and_reviews_go_on(tmp_path: Pa
                      "CSI register v2.1_2026-11-25_090000.json", "CSI register v2.1_2026-11-25_090000.xlsx"]
     second = json.loads((tmp_path / "snapshots" / names[2]).read_text(encoding="utf-8"))
     assert second["previousReview"] == "2026-09-01"  # the first review was found as the previous one
+
+
+def test_count_axes_tick_whole_numbers_and_no_review_label_is_cut(sample_snapshot: tuple[Path, Path]) -> None:
+    workbook_path, _ = sample_snapshot
+    with zipfile.ZipFile(workbook_path) as archive:
+        charts = [archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/charts/")]
+    assert len(charts) == 4
+    for chart in charts:
+        unit = re.search(r'<valAx>.*<majorUnit val="([^"]+)"/>', chart)
+        assert unit and float(unit.group(1)).is_integer() and float(unit.group(1)) >= 1
+        assert '<numFmt formatCode="0" sourceLinked="0"/>' in chart
+    review = openpyxl.load_workbook(workbook_path)["Review"]
+    labels = [row[0] for row in review.iter_rows(values_only=True) if row[0] is not None and row[1] is not None]
+    assert review.column_dimensions["A"].width >= max(len(str(label)) for label in labels)

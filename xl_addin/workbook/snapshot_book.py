@@ -136,7 +136,7 @@ def build_snapshot_workbook(snapshot: Snapshot) -> SnapshotWorkbook:
     register_sheet.print_title_rows = "1:1"
     register_rows = _write_register(register_sheet, snapshot)
     review_rows, anchors = _write_review(review, snapshot)
-    _add_charts(review, anchors)
+    _add_charts(review, anchors, snapshot)
     return SnapshotWorkbook(workbook, [(register_sheet, register_rows), (review, review_rows)])
 
 
@@ -186,10 +186,10 @@ def _header_lines(snapshot: Snapshot) -> list[tuple[str, Any]]:
 
 def _write_review(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> tuple[SheetRows, dict[str, tuple[int, int]]]:
     """The header block and the tables, and each table's (header row, last row)."""
-    _widths(sheet, (30, 18, 16, 14, 14, 14, 40))
+    header_lines = _header_lines(snapshot)
+    _widths(sheet, (_label_width(snapshot, header_lines), 18, 16, 14, 14, 14, 40))
     cells = _Cells(sheet)
     cells.row([f"Management review snapshot: {snapshot.schema_title}"], font=Font(bold=True, size=14))
-    header_lines = _header_lines(snapshot)
     for label, value in header_lines:
         cells.cells((label, BOLD), (value, None))
     row = 1 + len(header_lines)
@@ -211,7 +211,25 @@ def _write_review(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> tuple[SheetR
     return cells.rows, anchors
 
 
-def _add_charts(sheet: WriteOnlyWorksheet, anchors: dict[str, tuple[int, int]]) -> None:
+def _label_width(snapshot: Snapshot, header_lines: Sequence[tuple[str, Any]]) -> int:
+    """Column A holds labels with a value beside them (the header block, each table's first column): wide
+    enough for the longest, so none is cut off when printed, up to a width that still fits a page."""
+    labels = [label for label, _ in header_lines]
+    labels += [str(row[0]) for table in snapshot.tables for row in table.rows if row and row[0] is not None]
+    return min(60, max(30, max((len(label) for label in labels), default=0) + 2))
+
+
+def _count_step(peak: float) -> int:
+    """A whole-number tick step for a count axis (1, 2, 5, 10, 20...), about five ticks up to `peak`: left to
+    itself Excel puts ticks at 0.5 for small counts."""
+    step = 1
+    while peak / step > 10:
+        step = step * 5 // 2 if str(step).startswith("2") else step * 2
+    return step
+
+
+def _add_charts(sheet: WriteOnlyWorksheet, anchors: dict[str, tuple[int, int]], snapshot: Snapshot) -> None:
+    tables = {table.key: table for table in snapshot.tables}
     top = 2
     for key, title, kind, axis_title in CHARTS:
         if key not in anchors:
@@ -219,6 +237,9 @@ def _add_charts(sheet: WriteOnlyWorksheet, anchors: dict[str, tuple[int, int]]) 
         header, last = anchors[key]
         chart = _chart(sheet, kind, title if last > header else f"{title}: none", axis_title, header,
                        max(last, header + 1))
+        counts = [row[1] for row in tables[key].rows if len(row) > 1 and isinstance(row[1], int | float)]
+        chart.y_axis.majorUnit = _count_step(max(counts, default=0))
+        chart.y_axis.number_format = "0"
         sheet.add_chart(chart, f"{CHART_COLUMN}{top}")
         top += 18
 
