@@ -24,7 +24,7 @@ from xl_addin.workbook.schema_file import load_schema  # noqa: E402
 
 # column -> a wrong value and the finding it must produce; each touches one cell only
 PLANTED = [
-    ("Status", "Done", "not-in-list"),
+    ("Status", "Parked", "not-in-list"),  # not "Done": the default schema reads that as Completed
     ("Customer impact", 5, "out-of-range"),
     ("Risk reduction", "2", "number-as-text"),
     ("ID", None, "bad-format"),  # filled per row so it stays unique
