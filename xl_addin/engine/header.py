@@ -236,7 +236,7 @@ def layout_findings(register: Register, schema: RegisterSchema) -> list[Finding]
     must_have |= conditionally_required(schema.document)
     where: dict[str, Any] = {"sheet": register.sheet, "row": register.header_row}
     for column in schema.columns:
-        if column.name in register.columns:
+        if column.name in register.columns or (column.quiet_if_missing and column.name not in must_have):
             continue
         kind = MISSING_COLUMN if column.name in must_have else MISSING_OPTIONAL_COLUMN
         also = f" (nor one headed {' or '.join(repr(alias) for alias in column.aliases[:2])})" if column.aliases else ""

@@ -71,8 +71,23 @@ class FindingsSheet:
 
 
 @dataclass(frozen=True)
+class LogRows:
+    """Rows appended to a log sheet the tool keeps for people (the Feed log): not a mark, so Clear marks leaves
+    it. The sheet is made with `header` when the workbook has none of that title."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    widths: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class Marks:
-    """Everything one action changes. Tool marks of the kinds in `replaces` are removed first."""
+    """Everything one action changes. Tool marks of the kinds in `replaces` are removed first.
+
+    `dates` are (sheet row, column) cells whose values are dates (as serial numbers): they get a date format
+    when theirs shows none. `grow_to` is the last sheet row the register's table, and the data validation and
+    conditional formats over its rows, must reach (rows were appended below it)."""
 
     sheet: str
     replaces: frozenset[MarkKind] = frozenset()
@@ -80,6 +95,9 @@ class Marks:
     fills: tuple[RowBlockFill, ...] = ()
     notes: tuple[CellNote, ...] = ()
     findings_sheet: FindingsSheet | None = None
+    log: LogRows | None = None
+    dates: frozenset[tuple[int, int]] = frozenset()
+    grow_to: int | None = None
 
 
 # The record of the tool's own marks, which every writer keeps the same way so that marks made through Excel

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from xl_addin.engine.schema import RegisterSchema
 
-COMMANDS = ("validate", "priorities", "priorities written back", "overdue", "snapshot", "diff", "migrate")
+COMMANDS = ("validate", "priorities", "priorities written back", "overdue", "snapshot", "diff", "migrate", "import")
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,12 @@ ROLES: dict[str, Role] = {role.key: role for role in (
     Role("description", "what the item is about", "Description",
          without={"snapshot": "review tables list items without a description",
                   "diff": "changes name items by ID only"}),
+    Role("source", "where the item came from (audit, SLA performance, customer satisfaction...)", "Source",
+         without={"import": "imported items are written without their source"}),
+    Role("type", "improvement or corrective action", "Type",
+         without={"import": "imported items are written without their type"}),
+    Role("sourceRef", "the finding ID or feed key an imported item came from", "Source ref",
+         needed_by=("import",)),
     Role("owner", "who acts on the item", "Owner",
          without={"overdue": "overdue items are not grouped by owner"}),
     Role("dateRaised", "when the item was raised", "Date raised",

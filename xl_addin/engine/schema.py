@@ -53,6 +53,9 @@ class Column:
     pattern: str = ""  # the regular expression its values must match (JSON Schema "pattern")
     aliases: tuple[str, ...] = ()  # other headers that mean this column (x-aliases)
     value_map: Mapping[str, str] = field(default_factory=dict)  # value_key(other word) -> choice (x-valueMap)
+    # x-quietIfMissing: an optional column the template gained later (Source ref); a register made before it
+    # is not told to add it until it needs it
+    quiet_if_missing: bool = False
 
     @property
     def numeric(self) -> bool:
@@ -202,6 +205,7 @@ def parse_schema(document: Mapping[str, Any], path: Path, *, bundled: bool = Fal
             pattern=str(spec.get("pattern", "")),
             aliases=_aliases(name, spec, path),
             value_map=_value_map(name, spec, path),
+            quiet_if_missing=spec.get("x-quietIfMissing") is True,
         )
         for name, spec in properties.items()
     )

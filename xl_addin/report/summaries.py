@@ -14,6 +14,7 @@ from xl_addin.report.csv_export import csv_text
 
 if TYPE_CHECKING:
     from xl_addin.workbook.actions import SnapshotOutcome
+    from xl_addin.workbook.feed_import import ImportOutcome
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -154,3 +155,25 @@ def changes_json(changes: ReviewChanges) -> str:
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
+
+
+def import_text(outcome: ImportOutcome) -> str:
+    """What an import read, what it proposed, and what it did with each proposal."""
+    read, plan = outcome.records, outcome.plan
+    lines = [f"Read {outcome.feed.name} ({outcome.table.where}) with mapping {outcome.mapping.name} "
+             f"({outcome.mapping.kind}): {read.rows_read} rows, {read.rows_used} used."]
+    lines += [f"  {problem}" for problem in read.problems]
+    new_refs = {item["sourceRef"]: item for item in plan.new_items}
+    if outcome.proposals:
+        lines.append(f"Proposed {len(outcome.proposals)} item(s):")
+    for proposal in outcome.proposals:
+        new = new_refs.get(proposal.source_ref)
+        state = f"new {new.get('id')}" if new else "in the register"
+        lines.append(f"  {proposal.source_ref}  [{state}]  {proposal.values.get('description', '')}")
+    lines.append(f"Created {plan.created} item(s); filled blank cells of {plan.updated}; "
+                 f"{plan.skipped} already in the register as they are.")
+    if plan.new_items:
+        lines.append("New items are Identified: rate them (the priority ratings) and give them an owner at triage.")
+    if outcome.not_written:
+        lines.append(f"The register has no column for: {', '.join(outcome.not_written)} (left out).")
+    return "\n".join(lines) + "\n"

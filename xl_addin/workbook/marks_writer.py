@@ -30,6 +30,7 @@ from xl_addin.engine.marks import (
     UNDERLAYS,
     CellNote,
     FindingsSheet,
+    LogRows,
     Marks,
     RecordEntry,
     RowBlockFill,
@@ -49,6 +50,11 @@ from xl_addin.workbook.zip_package import CHUNK, PackageWriter, deflate
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STYLES_REL = edit.REL + "/styles"
 _IDMAP = re.compile(rb'<o:idmap\b[^>]*\sdata="([^"]*)"')
+_ROW_NUMBER = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\sr="(\d+)"')
+_RANGE = re.compile(r"^(\$?[A-Z]{1,3}\$?)(\d+):(\$?[A-Z]{1,3}\$?)(\d+)$")
+_SQREF = re.compile(rb'(<(?:[\w.-]+:)?(?:conditionalFormatting|dataValidation)\b[^>]*?\ssqref=")([^"]*)(")')
+_XM_SQREF = re.compile(rb"(<xm:sqref>)([^<]*)(</xm:sqref>)")
+_TABLE_REF = re.compile(r'(<(?:[\w.-]+:)?(?:table|autoFilter)\b[^>]*?\sref=")([^"]*)(")')
 _LEGACY_DRAWING = re.compile(rb"<(?:[\w.-]+:)?legacyDrawing\b[^>]*?/>")
 # CT_Worksheet's elements that come after legacyDrawing: a new one goes before the first of them
 _AFTER_LEGACY_DRAWING = re.compile(rb"<(?:[\w.-]+:)?(?:legacyDrawingHF|drawingHF|picture|oleObjects|controls|"
@@ -69,6 +75,7 @@ class _SheetPlan:
     part: str
     rows: dict[int, RowEdit] = field(default_factory=lambda: defaultdict(RowEdit))
     notes: Notes | None = None
+    tail_edits: list[Callable[[bytes], bytes]] = field(default_factory=list)
 
     def restyle(self, row: int, first: int, last: int, change: Restyle) -> None:
         self.rows[row].formats.append((first, last, change))
@@ -138,6 +145,15 @@ class PackageMarks:
         kept += [self._note(note) for note in marks.notes]
         if marks.findings_sheet is not None:
             kept.append(self._findings_sheet(marks.findings_sheet))
+        if marks.dates:
+            date_plan = self._plan(marks.sheet)
+            if date_plan is not None:
+                for row, column in sorted(marks.dates):
+                    date_plan.restyle(row, column, column, self.styles.with_date_format)
+        if marks.grow_to is not None:
+            self._grow(marks.sheet, marks.grow_to)
+        if marks.log is not None:
+            self._log(marks.log)
         for title in sorted(self.leaving):
             self._remove_sheet(title)
         self._write_record(kept)
@@ -357,6 +373,50 @@ class PackageMarks:
             self._add_sheet(title, xml.encode("utf-8"), before_last=bool(names) and names[-1] == RECORD_SHEET)
         return sheet_entry(title)
 
+    def _log(self, log: LogRows) -> None:
+        """Rows below the last of the log sheet, or a new log sheet (before the tool's record, if that is last)."""
+        part = self.sheets.get(log.title)
+        if log.title in self._sheet_names() and part in self.names:
+            last = max((int(number) for number in _ROW_NUMBER.findall(self.archive.read(part))), default=0)
+            plan = self._plan(log.title)
+            assert plan is not None
+            for number, values in enumerate(log.rows, start=last + 1):
+                for column, value in enumerate(values, start=1):
+                    if value is not None and value != "":
+                        plan.rows[number].values[column] = value
+            return
+        bold = self.styles.font_format(bold=True)
+        rows = [_row(1, log.header, style=bold), *(_row(n, values) for n, values in enumerate(log.rows, start=2))]
+        widths = "".join(f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
+                         for n, w in enumerate(log.widths, start=1))
+        xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
+               '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+               'state="frozen"/></sheetView></sheetViews>' + (f"<cols>{widths}</cols>" if widths else "")
+               + f"<sheetData>{''.join(rows)}</sheetData></worksheet>")
+        names = self._sheet_names()
+        self._add_sheet(log.title, xml.encode("utf-8"), before_last=bool(names) and names[-1] == RECORD_SHEET)
+
+    def _grow(self, sheet: str, last_row: int) -> None:
+        """Grow the sheet's table to `last_row`, with the validations and conditional formats that reached its
+        last row, so the rows appended below it are part of the register (and a person typing in the next row
+        still gets the dropdowns)."""
+        part = self.sheets.get(sheet)
+        plan = self._plan(sheet)
+        if part is None or plan is None:
+            return
+        rels = self._text(edit.rels_name(part))
+        for _, kind, target in edit.relationships(rels, part):
+            if not kind.endswith("/table") or target not in self.names:
+                continue
+            text = self.archive.read(target).decode("utf-8")
+            found = _TABLE_REF.search(text)
+            bounds = _RANGE.match(found.group(2)) if found else None
+            if bounds is None or int(bounds.group(4)) >= last_row:
+                continue
+            end = int(bounds.group(4))
+            self._set(target, _grow_table(text, end, last_row))
+            plan.tail_edits.append(_grow_ranges(end, last_row))
+
     def _write_record(self, entries: list[RecordEntry]) -> None:
         exists = RECORD_SHEET in self._sheet_names()
         if not entries:
@@ -417,7 +477,13 @@ class PackageMarks:
 
     def _edit_sheet(self, plan: _SheetPlan) -> tuple[BinaryIO | None, int, int, int]:
         """The edited sheet, deflated to one side; None in place of it when nothing in it changed."""
-        tail_edit = self._notes_parts(plan)
+        notes_edit = self._notes_parts(plan)
+
+        def tail_edit(tail: bytes) -> bytes:
+            for change in (notes_edit, *plan.tail_edits):
+                tail = change(tail)
+            return tail
+
         editor = SheetEditor(plan.rows)
         info = self.archive.getinfo(plan.part)
         level = 1 if info.file_size > FAST_LEVEL_ABOVE else 6
@@ -434,6 +500,30 @@ class PackageMarks:
             deflated.close()
             return None, crc, size, compressed
         return deflated, crc, size, compressed
+
+
+def _grown(ranges: str, end: int, last_row: int) -> str:
+    """Each range of a reference list ("A2:A201 C2:C201") that ends on row `end`, made to end on `last_row`."""
+    grown = []
+    for piece in ranges.split():
+        match = _RANGE.match(piece)
+        if match and int(match.group(4)) == end and int(match.group(2)) <= end:
+            piece = f"{match.group(1)}{match.group(2)}:{match.group(3)}{last_row}"
+        grown.append(piece)
+    return " ".join(grown)
+
+
+def _grow_table(text: str, end: int, last_row: int) -> str:
+    """The table part with its range (and its filter's) reaching `last_row`."""
+    return _TABLE_REF.sub(lambda found: found.group(1) + _grown(found.group(2), end, last_row) + found.group(3), text)
+
+
+def _grow_ranges(end: int, last_row: int) -> Callable[[bytes], bytes]:
+    def grow(tail: bytes) -> bytes:
+        def one(found: re.Match[bytes]) -> bytes:
+            return found.group(1) + _grown(found.group(2).decode(), end, last_row).encode() + found.group(3)
+        return _XM_SQREF.sub(one, _SQREF.sub(one, tail))
+    return grow
 
 
 def _add_legacy_drawing(rel_id: str) -> Callable[[bytes], bytes]:

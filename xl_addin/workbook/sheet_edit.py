@@ -125,6 +125,16 @@ def _number_text(value: Any) -> bytes:
     return escape(str(value)).encode()
 
 
+def _value_xml(value: Any, prefix: bytes) -> tuple[bytes, bytes | None]:
+    """A value's content and cell type: a number as it is, text as an inline string (which needs no shared
+    strings part, and keeps spaces)."""
+    if isinstance(value, str):
+        text = escape(value).encode("utf-8")
+        return (b"<" + prefix + b'is><' + prefix + b't xml:space="preserve">' + text + b"</" + prefix + b"t></"
+                + prefix + b"is>", b"inlineStr")
+    return b"<" + prefix + b"v>" + _number_text(value) + b"</" + prefix + b"v>", None
+
+
 @dataclass
 class _Cell:
     column: int
@@ -644,8 +654,10 @@ class SheetEditor:
             if value is None:
                 return None
             style = b' s="%d"' % inherited if inherited else b""
-            return self._made(b"<" + prefix + b"c" + reference + style + b"><" + prefix + b"v>" +
-                              _number_text(value) + b"</" + prefix + b"v></" + prefix + b"c>")
+            inner_xml, kind = _value_xml(value, prefix)
+            typed = b' t="' + kind + b'"' if kind else b""
+            return self._made(b"<" + prefix + b"c" + reference + style + typed + b">" + inner_xml + b"</" + prefix
+                              + b"c>")
         if cell is not None:
             head, inner, cell_prefix = cell.head, cell.inner, cell.prefix
             style_found = _STYLE.search(head)
@@ -661,9 +673,9 @@ class SheetEditor:
             if value is None and inner:
                 new_inner, changes[b"t"], changes[b"vm"], changes[b"cm"] = None, None, None, None
             elif value is not None and (inner is None or self._number(inner, head) != value):
-                new_inner = b"<" + cell_prefix + b"v>" + _number_text(value) + b"</" + cell_prefix + b"v>"
-                if inner is not None or b" t=" in head:
-                    changes[b"t"], changes[b"vm"], changes[b"cm"] = None, None, None
+                new_inner, kind = _value_xml(value, cell_prefix)
+                if inner is not None or b" t=" in head or kind:
+                    changes[b"t"], changes[b"vm"], changes[b"cm"] = kind, None, None
         restyle = self._format_of(edit, column) if edit.formats else None
         if restyle is not None:
             restyled = restyle(current)

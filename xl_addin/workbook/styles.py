@@ -189,6 +189,20 @@ class StyleSheet:
             self._memo[key] = found
         return self._memo[key]
 
+    def with_date_format(self, xf: int) -> int:
+        """The format `xf` showing a date: itself when it has a number format already (a date format, or one
+        a person chose), else the same with Excel's short date (built-in 14, shown in the reader's locale)."""
+        key = ("date", xf, "")
+        if key not in self._memo:
+            text = self._xf(xf)
+            if int(_attributes(text).get("numFmtId", "0")) != 0:
+                self._memo[key] = xf
+            else:
+                changed = _with_attributes(text, {"numFmtId": "14", "applyNumberFormat": "1"})
+                xfs = [*self.xfs.items, *self.xfs.added]
+                self._memo[key] = xfs.index(changed) if changed in xfs else self.xfs.append(changed)
+        return self._memo[key]
+
     def _tool_fill(self, colour: str) -> int:
         for index, kind in enumerate(self._fill_kinds):
             if kind == ("solid", colour.upper()):

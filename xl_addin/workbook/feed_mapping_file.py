@@ -1,0 +1,53 @@
+"""Feed mappings: shipped ones by name (servicenow-incidents, jira, glpi, survey, findings-log), or a TOML file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from xl_addin.engine.feeds.mapping import FeedKind, FeedMapping, MappingError, mapping_from_document
+from xl_addin.errors import ActionFailed, not_found
+
+DEFAULT_MAPPINGS: dict[FeedKind, str] = {"findings": "findings-log", "tickets": "servicenow-incidents",
+                                         "csat": "survey"}
+
+
+def feeds_dir() -> Path:
+    from xl_addin.resources import validators_dir
+
+    return validators_dir() / "feeds"
+
+
+def shipped_mappings() -> dict[str, str]:
+    """Name -> its description, for the help and the README."""
+    found = {}
+    for path in sorted(feeds_dir().glob("*.toml")):
+        found[path.stem] = str(tomllib.loads(path.read_text(encoding="utf-8")).get("description", ""))
+    return found
+
+
+def load_feed_mapping(named: str | None, kind: FeedKind) -> FeedMapping:
+    """A shipped mapping by name, a mapping file by path, or the kind's default."""
+    name = named or DEFAULT_MAPPINGS[kind]
+    path = feeds_dir() / f"{name}.toml"
+    if not path.is_file():
+        path = Path(name)
+        if not path.is_file():
+            raise ActionFailed(f"{not_found('Mapping', name)}. The shipped mappings are "
+                               f"{', '.join(shipped_mappings())}; or give the path of a mapping file.")
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        mapping = mapping_from_document(document, path.stem)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ActionFailed(f"The mapping {path} could not be read: {error}") from None
+    except MappingError as error:
+        raise ActionFailed(str(error)) from None
+    if mapping.kind != kind:
+        raise ActionFailed(f"Mapping {mapping.name} reads a {mapping.kind} feed, not {kind}: use --feed "
+                           f"{mapping.kind}, or a {kind} mapping.")
+    return mapping
