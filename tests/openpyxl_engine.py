@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from copy import copy
 from pathlib import Path
 from typing import Any
 
@@ -311,6 +312,31 @@ def _comment(text: str) -> Comment:
     return comment
 
 
+class FontImpl:
+    """Bold only: what the Register tab sets (a Findings sheet's header)."""
+
+    def __init__(self, cells: RangeImpl) -> None:
+        self.cells = cells
+
+    def _each(self) -> Any:
+        sheet = self.cells.sheet.sheet
+        for row in range(self.cells.first_row, self.cells.last_row + 1):
+            for column in range(self.cells.first_column, self.cells.last_column + 1):
+                yield sheet.cell(row, column)
+
+    @property
+    def bold(self) -> bool:
+        return all(cell.font.b for cell in self._each())
+
+    @bold.setter
+    def bold(self, value: bool) -> None:
+        self.cells.calls["font.write"] += 1
+        for cell in self._each():
+            font = copy(cell.font)
+            font.b = value
+            cell.font = font
+
+
 class RangeImpl:
     def __init__(self, sheet: SheetImpl, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
         self.sheet = sheet
@@ -326,6 +352,10 @@ class RangeImpl:
     @property
     def api(self) -> RangeImpl:
         return self  # no native object behind it; xlwings only checks that there is one
+
+    @property
+    def font(self) -> FontImpl:
+        return FontImpl(self)
 
     @property
     def row(self) -> int:

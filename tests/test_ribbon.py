@@ -122,6 +122,8 @@ def test_the_status_bar_says_what_was_found(registers: dict[int, Path], tmp_path
                                      tmp_path / "out.xlsx")
     assert message == "Validated 500 rows: 3 errors, 0 warnings; see the Findings sheet."
     assert app.status_history[0] == "Validating the register..."
+    findings = openpyxl.load_workbook(tmp_path / "out.xlsx")["Findings"]
+    assert all(cell.font.b for cell in findings[1]) and not findings["A2"].font.b  # the header, as the CLI's
     message, _, _ = through_ribbon("overdue", tmp_path / "r.xlsx", tmp_path / "out2.xlsx")
     assert message.startswith("4 overdue items as of 2026-11-25 (Ana Costa 4)")
 

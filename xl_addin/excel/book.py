@@ -168,6 +168,7 @@ class ExcelBook:
         sheet = self.book.sheets.add(title, after=self.book.sheets[len(names) - 1])
         rows = [list(listing.header), *[list(row) for row in listing.rows]]
         sheet.range((1, 1), (len(rows), len(listing.header))).value = rows
+        sheet.range((1, 1), (1, len(listing.header))).font.bold = True
         for offset, (values, link) in enumerate(zip(listing.rows, listing.links, strict=True), start=2):
             if link:
                 sheet.range((offset, 1)).add_hyperlink(f"#{link}", str(values[0]))

@@ -40,7 +40,8 @@ LITE_API = (
     "Sheet.name", "Sheet.tables", "Sheet.used_range", "Sheet.range", "Sheet.delete", "Sheet.visible (set)",
     "Sheet.activate", "Table.name", "Table.range",
     "Range.value (get and set)", "Range.options", "Range.row", "Range.column", "Range.shape",
-    "Range.color (set only)", "Range.note", "Range.add_note", "Note.text", "Note.delete", "Range.add_hyperlink",
+    "Range.color (set only)", "Range.font.bold (set)", "Range.note", "Range.add_note", "Note.text", "Note.delete",
+    "Range.add_hyperlink",
     "App.alert",
 )
 # ... and those it does not: reading a fill or a formula (async only), the status bar, screen updating.
