@@ -76,6 +76,51 @@ def test_golden_figures_match_the_sample_by_hand() -> None:
                                                             "Duplicate tickets per week", 38]]
 
 
+def test_the_review_pack_figures_match_the_sample_by_hand() -> None:
+    """On-time closure, open items' age, effectiveness, corrective actions against improvements, entries per
+    source and the data-quality line, each worked out here from the sample's cells."""
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    tables = {table["key"]: table for table in golden["review"]}
+    sheet = openpyxl.load_workbook(sample_path())["Register"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    every = [dict(zip(header, row, strict=False)) for row in rows[1:]]
+    # below the items only the Priority total formulas are filled in
+    items = [item for item in every if any(value is not None for key, value in item.items() if key != "Priority total")]
+    today = dt.date(2026, 11, 25)
+
+    def day(value: Any) -> dt.date | None:
+        return value.date() if isinstance(value, dt.datetime) else None
+
+    completed = [item for item in items if item["Status"] == "Completed"]
+    both = [item for item in completed if day(item["Closure date"]) and day(item["Target date"])]
+    on_time = [item for item in both if day(item["Closure date"]) <= day(item["Target date"])]
+    open_items = [item for item in items if item["Status"] in ("Identified", "Planned", "In progress")]
+    ages = sorted((today - day(item["Date raised"])).days for item in open_items if day(item["Date raised"]))
+    oldest = max(open_items, key=lambda item: (today - day(item["Date raised"])).days)
+    figures = {row[0]: row[1:] for row in tables["review-figures"]["rows"]}
+    assert figures["On-time closure rate"][0] == round(len(on_time) / len(both), 4)
+    assert figures["On-time closure rate"][1].startswith(f"{len(on_time)} of {len(both)} ")
+    median = (ages[len(ages) // 2] + ages[(len(ages) - 1) // 2]) / 2
+    assert figures["Open items: median age (days)"][0] == median
+    assert figures["Oldest open item: age (days)"] == [ages[-1], oldest["ID"]]
+    assert figures["Effectiveness verified"][0] is None  # the sample has no Effective column, and says so
+    for kind in ("Corrective action", "Improvement"):
+        of_kind = [item for item in items if item["Type"] == kind]
+        still_open = sum(1 for item in of_kind if item in open_items)
+        assert figures[f"{kind}s"] == [len(of_kind), f"{still_open} open, of {len(items)} items"]
+    per_source = tables["entries-per-source"]
+    for month, *counts in per_source["rows"]:
+        for source, count in zip(per_source["columns"][1:], counts, strict=True):
+            assert count == sum(1 for item in items if item["Source"] == source and day(item["Date raised"])
+                                and f"{day(item['Date raised']):%Y-%m}" == month)
+    problems = json.loads((sample_path().parent / "sample_register.problems.json").read_text())
+    assert golden["dataQuality"]["findings"] == len(problems)  # exactly the planted problems
+    by_code = {entry["code"]: entry["count"] for entry in golden["dataQuality"]["byCode"]}
+    assert by_code["duplicate-id"] == 2 and by_code["required-for-status"] == 5
+    assert golden["sinceBasis"] == "Closure date and Date raised after the previous review"
+
+
 def _iso(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
@@ -98,7 +143,7 @@ def test_every_review_table_in_the_workbook_equals_the_json(sample_snapshot: tup
     workbook_path, document_path = sample_snapshot
     document = load_snapshot(document_path)
     review = openpyxl.load_workbook(workbook_path)["Review"]
-    assert len(document["review"]) == 12
+    assert len(document["review"]) == 15
     for table in document["review"]:
         columns, rows = _table_from_sheet(review, table["title"])
         assert columns == table["columns"], table["key"]
@@ -218,6 +263,38 @@ def test_diff_reports_exactly_the_scripted_changes(tmp_path: Path) -> None:
     assert second["previousReview"] == "2026-11-25"
     assert [row[0] for row in next(t for t in second["review"] if t["key"] == "closed-since")["rows"]] == \
         ["IMP-0047"]
+
+
+def test_the_snapshot_and_diff_agree_on_closed_and_new_items(tmp_path: Path) -> None:
+    """An item closed after the last review but dated before it (closed late in the register) is closed since
+    that review by its state, as xlreg diff says, though its Closure date is older."""
+    register = tmp_path / "sample_register.xlsx"
+    shutil.copyfile(sample_path(), register)
+    assert run("snapshot", str(register), "--as-of", "2026-11-25T09:00")[0] == 0
+    apply_review_changes(register, AS_OF)
+    workbook = openpyxl.load_workbook(register)
+    sheet = workbook["Register"]
+    header = {cell.value: cell.column for cell in sheet[1]}
+    row = next(r for r in range(2, 70) if sheet.cell(r, header["ID"]).value == "IMP-0049")
+    assert sheet.cell(row, header["Status"]).value in ("Identified", "Planned", "In progress")
+    sheet.cell(row, header["Status"]).value = "Completed"
+    sheet.cell(row, header["Closure date"]).value = dt.date(2026, 11, 10)  # before the last review
+    workbook.save(register)
+    assert run("snapshot", str(register), "--as-of", "2026-12-09T09:00")[0] == 0
+    folder = tmp_path / "snapshots"
+    report = json.loads(run("diff", str(folder / "sample_register_2026-11-25_090000.json"),
+                            str(folder / "sample_register_2026-12-09_090000.json"), "--format", "json")[1])
+    by_kind = {kind: sorted(change["id"] for change in report["changes"] if change["kind"] == kind)
+               for kind in ("closed", "new")}
+    second = load_snapshot(folder / "sample_register_2026-12-09_090000.json")
+    tables = {table["key"]: table for table in second["review"]}
+    assert sorted(row[0] for row in tables["closed-since"]["rows"]) == by_kind["closed"] == ["IMP-0047", "IMP-0049"]
+    assert sorted(row[0] for row in tables["new-since"]["rows"]) == by_kind["new"] == ["IMP-0061"]
+    assert second["sinceBasis"].startswith("state changes since the previous snapshot (as of 2026-11-25)")
+    review = openpyxl.load_workbook(folder / "sample_register_2026-12-09_090000.xlsx")["Review"]
+    lines = {row[0]: row[1] for row in review.iter_rows(min_row=2, max_row=14, values_only=True) if row[0]}
+    assert lines["Closed and new since"] == second["sinceBasis"]
+    assert lines["Data quality"].startswith(f"{second['dataQuality']['findings'] - 1} errors")
 
 
 def test_diff_of_a_snapshot_with_itself_is_empty_and_bad_files_are_refused(

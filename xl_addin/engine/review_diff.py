@@ -58,7 +58,8 @@ class ReviewChanges:
     unmatched: int  # items without an ID, or with an ID used twice, which cannot be followed between reviews
 
 
-def _by_id(document: Mapping[str, Any]) -> tuple[dict[str, Mapping[str, Any]], int]:
+def by_id(document: Mapping[str, Any]) -> tuple[dict[str, Mapping[str, Any]], int]:
+    """A snapshot document's items by ID, and how many could not be matched (no ID, or an ID used twice)."""
     id_column = document["roles"].get("id")
     counted: dict[str, list[Mapping[str, Any]]] = {}
     for item in document["items"]:
@@ -78,8 +79,8 @@ def _summary(values: Mapping[str, Any], roles: Mapping[str, Any]) -> str:
 def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> ReviewChanges:
     roles: Mapping[str, Any] = new["roles"]
     closed = set(new.get("statuses", {}).get("closed", ()))
-    before, unmatched_old = _by_id(old)
-    after, unmatched_new = _by_id(new)
+    before, unmatched_old = by_id(old)
+    after, unmatched_new = by_id(new)
     changes: list[Change] = []
     for item_id, values in after.items():
         if item_id not in before:
@@ -94,14 +95,22 @@ def diff_snapshots(old: Mapping[str, Any], new: Mapping[str, Any]) -> ReviewChan
                          max(unmatched_old, unmatched_new))
 
 
+def change_kind(before: Any, after: Any, closed: set[str]) -> str | None:
+    """"closed" when a status enters the closed ones, "reopened" when it leaves them, "status" for another
+    change, None for none: the one rule for the diff and the snapshot's closed-since table."""
+    if before == after:
+        return None
+    was_closed, is_closed = before in closed, after in closed
+    return "closed" if is_closed and not was_closed else "reopened" if was_closed and not is_closed else "status"
+
+
 def _item_changes(item_id: str, old: Mapping[str, Any], new: Mapping[str, Any], roles: Mapping[str, Any],
                   closed: set[str]) -> list[Change]:
     found = []
     status = roles.get("status")
     if status and old.get(status) != new.get(status):
-        was_closed, is_closed = old.get(status) in closed, new.get(status) in closed
-        kind = "closed" if is_closed and not was_closed else "reopened" if was_closed and not is_closed else "status"
-        found.append(Change(kind, item_id, status, old.get(status), new.get(status)))
+        kind = change_kind(old.get(status), new.get(status), closed)
+        found.append(Change(kind or "status", item_id, status, old.get(status), new.get(status)))
     target = roles.get("targetDate")
     if target and old.get(target) != new.get(target):
         moved = None

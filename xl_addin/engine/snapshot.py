@@ -19,8 +19,10 @@ from xl_addin.engine.findings import Finding, Severity, define
 from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS, OverdueItem, by_owner, overdue_items
 from xl_addin.engine.priorities import PriorityItem, compute_priorities
 from xl_addin.engine.register import CellError, Register
+from xl_addin.engine.review_diff import by_id, change_kind
 from xl_addin.engine.roles import absence
 from xl_addin.engine.schema import RegisterSchema
+from xl_addin.engine.validate import check_register
 
 FORMAT = "xlreg-snapshot"
 FORMAT_VERSION = 1
@@ -78,6 +80,11 @@ class Snapshot:
     tables: tuple[ReviewTable, ...]
     steady_stream: SteadyStream
     findings: tuple[Finding, ...]
+    # the register's validation findings: (code, severity, count), worst first, so a review never reads a
+    # register it does not know is broken
+    data_quality: tuple[tuple[str, str, int], ...] = ()
+    # how "closed since" and "new since" were decided: by the previous snapshot's states, or by dates
+    since_basis: str = ""
 
     def table(self, key: str) -> ReviewTable:
         return next(table for table in self.tables if table.key == key)
@@ -116,9 +123,12 @@ class _Roles:
 
 
 def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datetime, previous_review: dt.date | None,
-                  register_sha256: str, escalation_days: int = DEFAULT_ESCALATION_DAYS) -> Snapshot:
+                  register_sha256: str, escalation_days: int = DEFAULT_ESCALATION_DAYS,
+                  previous: Mapping[str, Any] | None = None) -> Snapshot:
     """Freeze `register` as of `as_of` and build the review's tables. `previous_review` None means every
-    item counts as new and every closure as closed since the last review."""
+    item counts as new and every closure as closed since the last review. With the `previous` snapshot's
+    document, closed and new items are those whose state changed since it (as `xlreg diff` says), so an item
+    closed late with an earlier closure date still shows once."""
     today = as_of.date()
     roles = _Roles(schema)
     priorities = {item.row: item for item in compute_priorities(register, schema).items}
@@ -141,12 +151,26 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
 
     since = previous_review or dt.date.min
     steady = steady_stream(items, schema, today)
+    if previous is not None and schema.role("id"):
+        closed_ids, new_ids = closed_and_new(previous, items, schema)
+        closed_table = _listed("closed-since", "Closed since the last review", items, roles, closed_ids,
+                               ("id", "description", "status", "closureDate", "successMetric", "baseline",
+                                "measuredOutcome"))
+        new_table = _listed("new-since", "New since the last review", items, roles, new_ids,
+                            ("id", "dateRaised", "description", "owner", "status"))
+        basis = (f"state changes since the previous snapshot (as of {previous.get('asOf', '?')[:10]}), as xlreg "
+                 "diff reports them")
+    else:
+        closed_table = _closed_since(items, roles, schema, since, today)
+        new_table = _new_since(items, roles, since, today)
+        basis = ("Closure date and Date raised after the previous review" if previous_review
+                 else "no previous review: every item counts as new")
     tables = [
         *_counts(items, schema),
         _overdue_table(late, schema),
         _overdue_owners(late),
-        _closed_since(items, roles, schema, since, today),
-        _new_since(items, roles, since, today),
+        closed_table,
+        new_table,
         _open_by_priority(items, roles, schema, priorities),
         _completed_without_outcome(items, roles, schema),
         _per_month("closures-per-month", "Closures per month (improvement velocity)", "Closed",
@@ -154,7 +178,12 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
                     if roles.get(item, "status") in schema.closed_statuses], today),
         _per_month("raised-per-month", "Entries raised per month", "Raised",
                    [roles.get(item, "dateRaised") for item in items], today),
+        review_figures(items, roles, schema, today),
+        _per_source_per_month(items, roles, today),
     ]
+    quality = data_quality(check_register(register, schema, today=today))
+    tables.append(ReviewTable("data-quality", "Data quality: validation findings by code",
+                              ("Code", "Severity", "Findings"), quality))
     tables = [_explained(table, schema, register.columns) for table in tables]
     findings = (_bunching_finding(register, schema, steady, today),) if steady.bunched else ()
     return Snapshot(
@@ -165,7 +194,93 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
                   "completed": schema.completed_statuses},
         columns=(*(column.name for column in schema.columns), DAYS_OVERDUE),
         items=tuple(items), tables=tuple(tables), steady_stream=steady, findings=findings,
+        data_quality=quality, since_basis=basis,
     )
+
+
+def data_quality(found: Sequence[Finding]) -> tuple[tuple[str, str, int], ...]:
+    """(code, severity, count), worst severity first, then the most frequent."""
+    counted = Counter((finding.code, finding.severity) for finding in found)
+    ordered = sorted(counted.items(), key=lambda entry: (-entry[0][1], -entry[1], entry[0][0]))
+    return tuple((code, str(severity), count) for (code, severity), count in ordered)
+
+
+def closed_and_new(previous: Mapping[str, Any], items: Sequence[Mapping[str, Any]],
+                   schema: RegisterSchema) -> tuple[list[str], list[str]]:
+    """IDs closed since the previous snapshot (open there, closed now) and IDs new since it, by the rule
+    `xlreg diff` applies (engine.review_diff)."""
+    id_column, status_column = schema.role("id"), schema.role("status")
+    before, _ = by_id(previous)
+    old_id = previous["roles"].get("id")
+    seen_before = {str(item["values"].get(old_id)) for item in previous["items"] if old_id}
+    counted = Counter(str(item[id_column]) for item in items if id_column and item.get(id_column) is not None)
+    # an ID held twice cannot be followed from one review to the next: the diff leaves it out, and so does this
+    now = {str(item[id_column]): item for item in items if id_column and counted[str(item.get(id_column))] == 1}
+    old_status = previous["roles"].get("status")
+    closed = [key for key, item in now.items() if key in before and status_column and old_status
+              and change_kind(before[key].get(old_status), item.get(status_column),
+                              set(schema.closed_statuses)) == "closed"]
+    return closed, [key for key in now if key not in seen_before]
+
+
+def _listed(key: str, title: str, items: Sequence[Mapping[str, Any]], roles: _Roles, ids: Sequence[str],
+            wanted: tuple[str, ...]) -> ReviewTable:
+    columns = roles.columns(*wanted)
+    id_column = roles.schema.role("id")
+    chosen = [item for item in items if id_column and str(item.get(id_column)) in set(ids)]
+    return ReviewTable(key, title, tuple(columns), tuple(_pick(item, columns) for item in chosen))
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def review_figures(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: RegisterSchema,
+                   today: dt.date) -> ReviewTable:
+    """The figures an auditor asks for first: closure on time, the age of what is open, whether completed
+    items were shown to work, and corrective actions against improvements."""
+    completed = [item for item in items if roles.get(item, "status") in schema.completed_statuses]
+    pairs = [(closure, target) for item in completed if (closure := _date(roles.get(item, "closureDate")))
+             and (target := _date(roles.get(item, "targetDate")))]
+    on_time = sum(1 for closure, target in pairs if closure <= target)
+    open_items = [item for item in items if roles.get(item, "status") in schema.open_statuses]
+    ages = sorted(((today - raised).days, str(roles.get(item, "id") or f"row {item['row']}"))
+                  for item in open_items if (raised := _date(roles.get(item, "dateRaised"))) is not None)
+    rows: list[tuple[Any, ...]] = [
+        ("On-time closure rate", _share(on_time, len(pairs)),
+         f"{on_time} of {len(pairs)} completed items with both dates closed by their target date"),
+        ("Open items: median age (days)", statistics.median(age for age, _ in ages) if ages else None,
+         f"{len(ages)} open items with a date raised"),
+        ("Oldest open item: age (days)", ages[-1][0] if ages else None, ages[-1][1] if ages else "none open"),
+    ]
+    effective = roles.schema.role("effective")
+    if effective:
+        verified = sum(1 for item in completed if roles.get(item, "measuredOutcome") is not None
+                       and item.get(effective) == "Yes")
+        rows.append(("Effectiveness verified", _share(verified, len(completed)),
+                     f"{verified} of {len(completed)} completed items with a measured outcome and Effective = Yes"))
+    else:
+        measured = sum(1 for item in completed if roles.get(item, "measuredOutcome") is not None)
+        rows.append(("Effectiveness verified", None,
+                     f"not recorded: the register has no Effective column ({measured} of {len(completed)} completed "
+                     "items have a measured outcome)"))
+    type_column = roles.schema.role("type")
+    if type_column:
+        for kind in ("Corrective action", "Improvement"):
+            of_kind = [item for item in items if item.get(type_column) == kind]
+            still_open = sum(1 for item in of_kind if roles.get(item, "status") in schema.open_statuses)
+            rows.append((f"{kind}s", len(of_kind), f"{still_open} open, of {len(items)} items"))
+    return ReviewTable("review-figures", "Review figures", ("Figure", "Value", "Basis"), tuple(rows))
+
+
+def _per_source_per_month(items: Sequence[Mapping[str, Any]], roles: _Roles, today: dt.date) -> ReviewTable:
+    """Entries raised per month by source: a steady stream from every source, or bursts from one."""
+    months = last_months(today)
+    counted = Counter((_month(day), str(roles.get(item, "source") or BLANK)) for item in items
+                      if (day := _date(roles.get(item, "dateRaised"))) is not None and day <= today)
+    sources = sorted({source for month, source in counted if month in months})
+    return ReviewTable("entries-per-source", "Entries raised per month by source", ("Month", *sources),
+                       tuple((month, *(counted[(month, source)] for source in sources)) for month in months))
 
 
 # The roles each review table is computed from: without a column for one, the table says so rather than
@@ -179,6 +294,8 @@ _TABLE_ROLES: dict[str, tuple[str, ...]] = {
     "completed-without-outcome": ("status", "measuredOutcome"),
     "closures-per-month": ("status", "closureDate"),
     "raised-per-month": ("dateRaised",),
+    "review-figures": ("status",),
+    "entries-per-source": ("dateRaised", "source"),
 }
 
 

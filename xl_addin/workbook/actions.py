@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from xl_addin.engine.findings import Finding
 from xl_addin.engine.marks import Marks, clear_marks, finding_marks, overdue_marks, priority_marks
@@ -187,6 +188,7 @@ def write_snapshot(register: Register, schema: RegisterSchema, *, folder: Path, 
             raise ActionFailed(f"{existing} already exists: a snapshot as of {as_of:%Y-%m-%d %H:%M:%S} was taken "
                                "already. Nothing was written.")
     earlier: Path | None = None
+    document: dict[str, Any] | None = None
     if since is None:
         found = (previous, load_snapshot(previous)) if previous else \
             previous_snapshot(folder, register_path.name, as_of)
@@ -194,7 +196,7 @@ def write_snapshot(register: Register, schema: RegisterSchema, *, folder: Path, 
             earlier, document = found
             since = as_of_of(document).date()
     snapshot = take_snapshot(register, schema, as_of=as_of, previous_review=since,
-                             register_sha256=register_sha256, escalation_days=escalation_days)
+                             register_sha256=register_sha256, escalation_days=escalation_days, previous=document)
     from xl_addin.workbook.snapshot_book import build_snapshot_workbook  # openpyxl: only a snapshot needs it
 
     write_new_file(workbook_path, build_snapshot_workbook(snapshot).save)

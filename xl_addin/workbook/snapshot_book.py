@@ -181,7 +181,20 @@ def _header_lines(snapshot: Snapshot) -> list[tuple[str, Any]]:
         (f"Busiest {BUNCHING_WINDOW_DAYS} days", busiest),
         ("Steady stream", verdict),
         ("Median days from raised to closed", steady.median_days_to_close),
+        ("Closed and new since", snapshot.since_basis),
+        ("Data quality", _quality_line(snapshot)),
     ]
+
+
+def _quality_line(snapshot: Snapshot) -> str:
+    """The validation findings in one line, so a review never reads a register it does not know is broken."""
+    if not snapshot.data_quality:
+        return "no validation findings"
+    by_severity = {severity: sum(count for _, level, count in snapshot.data_quality if level == severity)
+                   for severity in ("error", "warning", "info")}
+    counts = ", ".join(f"{count} {severity}{'s' if count != 1 and severity != 'info' else ''}"
+                       for severity, count in by_severity.items())
+    return f"{counts} (see the Data quality table; xlreg validate lists them cell by cell)"
 
 
 def _write_review(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> tuple[SheetRows, dict[str, tuple[int, int]]]:

@@ -36,6 +36,10 @@ def snapshot_document(snapshot: Snapshot) -> dict[str, Any]:
                          "busiestWindow": window, "bunched": steady.bunched,
                          "medianDaysToClose": steady.median_days_to_close},
         "findings": [finding_record(finding) for finding in snapshot.findings],
+        "dataQuality": {"findings": sum(count for _, _, count in snapshot.data_quality),
+                        "byCode": [{"code": code, "severity": severity, "count": count}
+                                   for code, severity, count in snapshot.data_quality]},
+        "sinceBasis": snapshot.since_basis,
         "review": [{"key": table.key, "title": table.title, "columns": list(table.columns),
                     "rows": [[json_value(value) for value in row] for row in table.rows],
                     **({"unavailable": table.unavailable} if table.unavailable else {})}
