@@ -183,6 +183,7 @@ def sample_items(count: int = 60) -> list[dict[str, Any]]:
             item["Last update"] = closed
             if status == "Completed":
                 item["Measured outcome"] = outcome
+                item["Effective"] = "Yes" if outcome is not None else "Partly"
         elif status == "In progress":
             item["Last update"] = min(SAMPLE_AS_OF - dt.timedelta(days=rng.choice([5, 12, 45, 70])),
                                       raised + dt.timedelta(days=200))
@@ -200,12 +201,13 @@ def _force_status(item: dict[str, Any], status: str) -> None:
     item.setdefault("Target date", item["Date raised"] + dt.timedelta(days=90))
     item.setdefault("Success metric", "Tickets reopened per month")
     item.setdefault("Baseline", 14)
-    for column in ("Closure date", "Measured outcome"):
+    for column in ("Closure date", "Measured outcome", "Effective"):
         item.pop(column, None)
     if status in ("Completed", "Cancelled"):
         item["Closure date"] = item["Date raised"] + dt.timedelta(days=40)
     if status == "Completed":
         item["Measured outcome"] = 6
+        item["Effective"] = "Yes"
 
 
 _STATUS_NEEDED = {48: "Planned", 50: "In progress", 52: "In progress", 6: "Completed", 8: "Cancelled",

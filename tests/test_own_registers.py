@@ -146,7 +146,7 @@ def test_a_budget_sheet_is_not_a_register_and_the_message_names_the_nearest(tmp_
     found = read_register(tmp_path / "budget.xlsx", DEFAULT)
     assert isinstance(found, Finding) and found.code == "no-register"
     assert found.message.startswith("No register found in budget.xlsx. The nearest is sheet 'Improvements', header "
-                                    "row 1, with 3 of the register's 21 columns: Improvement ID (as ID), Owner, "
+                                    "row 1, with 3 of the register's 26 columns: Improvement ID (as ID), Owner, "
                                     "Status. It lacks Date raised, Source, Type, Description")
     assert "`xlreg map` proposes a mapping" in found.message
 

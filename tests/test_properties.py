@@ -54,13 +54,17 @@ def valid_item(draw: st.DrawFn, number: int) -> dict[str, Any]:
             item[RAISED] = raised
         elif column.name == STATUS:
             item[STATUS] = status
+        elif column.name == "Effective":  # No calls for a follow-up item, a fact about other rows
+            item[column.name] = draw(st.sampled_from(["Yes", "Partly"]))
         elif column.kind == "choice":
             item[column.name] = draw(st.sampled_from(column.choices))
         elif column.kind == "rating":
             item[column.name] = draw(st.integers(column.minimum or 1, column.maximum or 3))
         elif column.kind == "date":
             later = column.name in SCHEMA.document["notInFuture"]
-            item[column.name] = draw(st.dates(raised, AS_OF if later else AS_OF + dt.timedelta(days=400)))
+            earliest = item.get(SCHEMA.document["notBefore"].get(column.name, RAISED), raised)
+            item[column.name] = draw(st.dates(earliest, max(earliest, AS_OF if later else
+                                                           AS_OF + dt.timedelta(days=400))))
         else:
             item[column.name] = draw(TEXT.map(str.strip).filter(bool))
     for total, parts in SCHEMA.sums.items():

@@ -104,7 +104,10 @@ def test_the_review_pack_figures_match_the_sample_by_hand() -> None:
     median = (ages[len(ages) // 2] + ages[(len(ages) - 1) // 2]) / 2
     assert figures["Open items: median age (days)"][0] == median
     assert figures["Oldest open item: age (days)"] == [ages[-1], oldest["ID"]]
-    assert figures["Effectiveness verified"][0] is None  # the sample has no Effective column, and says so
+    verified = [item for item in completed if item["Measured outcome"] is not None and item["Effective"] == "Yes"]
+    assert figures["Effectiveness verified"] == [round(len(verified) / len(completed), 4),
+                                                f"{len(verified)} of {len(completed)} completed items with a "
+                                                "measured outcome and Effective = Yes"]
     for kind in ("Corrective action", "Improvement"):
         of_kind = [item for item in items if item["Type"] == kind]
         still_open = sum(1 for item in of_kind if item in open_items)
@@ -143,7 +146,7 @@ def test_every_review_table_in_the_workbook_equals_the_json(sample_snapshot: tup
     workbook_path, document_path = sample_snapshot
     document = load_snapshot(document_path)
     review = openpyxl.load_workbook(workbook_path)["Review"]
-    assert len(document["review"]) == 15
+    assert len(document["review"]) == 16
     for table in document["review"]:
         columns, rows = _table_from_sheet(review, table["title"])
         assert columns == table["columns"], table["key"]

@@ -47,6 +47,7 @@ def item(number: int, status: str = "Planned", **changes: Any) -> dict[str, Any]
         base["Closure date"] = D(2026, 6, 1)
     if status == "Completed":
         base["Measured outcome"] = 2
+        base["Effective"] = "Yes"
     for key, value in changes.items():
         name = key.replace("_", " ")
         if value is None:

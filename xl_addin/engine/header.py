@@ -236,7 +236,9 @@ def layout_findings(register: Register, schema: RegisterSchema) -> list[Finding]
     must_have |= conditionally_required(schema.document)
     where: dict[str, Any] = {"sheet": register.sheet, "row": register.header_row}
     for column in schema.columns:
-        if column.name in register.columns or (column.quiet_if_missing and column.name not in must_have):
+        # a column the template gained later: a register made before it is not told to add it (required at some
+        # status or not: its rules apply once the column is there)
+        if column.name in register.columns or (column.quiet_if_missing and not column.required):
             continue
         kind = MISSING_COLUMN if column.name in must_have else MISSING_OPTIONAL_COLUMN
         also = f" (nor one headed {' or '.join(repr(alias) for alias in column.aliases[:2])})" if column.aliases else ""

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from xl_addin.engine.schema import RegisterSchema
 
-COMMANDS = ("validate", "priorities", "priorities written back", "overdue", "snapshot", "diff", "migrate", "import")
+COMMANDS = ("validate", "priorities", "priorities written back", "overdue", "snapshot", "diff", "migrate", "import",
+            "measure")
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,13 @@ ROLES: dict[str, Role] = {role.key: role for role in (
          without={"import": "imported items are written without their type"}),
     Role("sourceRef", "the finding ID or feed key an imported item came from", "Source ref",
          needed_by=("import",)),
+    Role("metricKey", "which feed figure measures the item (resolution:Payroll:2)", "Metric key",
+         needed_by=("measure",)),
+    Role("implementedDate", "when the change was put in place", "Implemented date", needed_by=("measure",)),
+    Role("effectivenessCheckDate", "when the effect is checked", "Effectiveness check date"),
+    Role("effective", "whether it worked: Yes, Partly or No", "Effective",
+         without={"snapshot": "effectiveness verified is not recorded"}),
+    Role("iterationOf", "the item this one iterates", "Iteration of"),
     Role("owner", "who acts on the item", "Owner",
          without={"overdue": "overdue items are not grouped by owner"}),
     Role("dateRaised", "when the item was raised", "Date raised",

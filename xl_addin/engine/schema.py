@@ -53,8 +53,8 @@ class Column:
     pattern: str = ""  # the regular expression its values must match (JSON Schema "pattern")
     aliases: tuple[str, ...] = ()  # other headers that mean this column (x-aliases)
     value_map: Mapping[str, str] = field(default_factory=dict)  # value_key(other word) -> choice (x-valueMap)
-    # x-quietIfMissing: an optional column the template gained later (Source ref); a register made before it
-    # is not told to add it until it needs it
+    # x-quietIfMissing: a column the template gained later (Source ref, Effective); a register made before it
+    # is not told to add it, and its rules apply once it is there
     quiet_if_missing: bool = False
 
     @property

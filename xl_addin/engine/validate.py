@@ -11,6 +11,7 @@ from xl_addin.engine.classify import MUST_BE_EMPTY, row_finding
 from xl_addin.engine.findings import EMPTY_REGISTER, Finding
 from xl_addin.engine.header import layout_findings
 from xl_addin.engine.keywords import RegisterContext, register_validator
+from xl_addin.engine.keywords.needs_follow_up import follow_ups
 from xl_addin.engine.keywords.unique_in_register import occurrences
 from xl_addin.engine.quick import doubtful_rows
 from xl_addin.engine.register import Register
@@ -20,7 +21,9 @@ from xl_addin.engine.schema import RegisterSchema
 def register_context(register: Register, schema: RegisterSchema, *, today: dt.date) -> RegisterContext:
     """The facts about the whole register that the row keywords consult."""
     unique = schema.document.get("uniqueInRegister", [])
-    return RegisterContext(today=today, occurrences=occurrences(unique, register.cells, register.row_numbers))
+    follow_up = schema.document.get("needsFollowUp")
+    return RegisterContext(today=today, occurrences=occurrences(unique, register.cells, register.row_numbers),
+                           follow_ups=follow_ups(follow_up, register.cells) if follow_up else frozenset())
 
 
 def check_register(register: Register, schema: RegisterSchema, *, today: dt.date,

@@ -12,7 +12,14 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from xl_addin.engine.keywords import not_before, not_in_future, required, sum_of, unique_in_register
+from xl_addin.engine.keywords import (
+    needs_follow_up,
+    not_before,
+    not_in_future,
+    required,
+    sum_of,
+    unique_in_register,
+)
 from xl_addin.engine.keywords.base import KeywordCheck, RegisterContext, RegisterKeyword, is_date
 
 if TYPE_CHECKING:
@@ -22,7 +29,7 @@ if TYPE_CHECKING:
 KEYWORDS: dict[str, RegisterKeyword] = {
     keyword.name: keyword
     for keyword in (required.KEYWORD, unique_in_register.KEYWORD, not_before.KEYWORD, not_in_future.KEYWORD,
-                    sum_of.KEYWORD)
+                    sum_of.KEYWORD, needs_follow_up.KEYWORD)
 }
 
 __all__ = ["KEYWORDS", "RegisterContext", "RegisterKeyword", "register_validator"]

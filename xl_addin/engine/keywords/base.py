@@ -23,6 +23,8 @@ class RegisterContext:
     today: dt.date
     # column -> value -> the sheet rows holding it (only values held more than once)
     occurrences: Mapping[str, Mapping[Any, tuple[int, ...]]] = field(default_factory=dict)
+    # IDs some item's follow-up column points to (needsFollowUp)
+    follow_ups: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
