@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from xl_addin.cli import actions, addin, adopt, config, demo, feeds, lite, new, review, validate
+from xl_addin.cli import actions, addin, adopt, config, demo, feeds, lite, measure, new, review, validate
 from xl_addin.cli.common import EXIT_CLEAN, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from xl_addin.errors import ActionFailed, WriteRefused
 from xl_addin.version import __version__
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_parser(commands)
     adopt.add_parsers(commands)
     feeds.add_parser(commands)
+    measure.add_parser(commands)
     addin.add_parser(commands)
     lite.add_parser(commands)
     config.add_parser(commands)

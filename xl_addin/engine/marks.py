@@ -79,6 +79,7 @@ class LogRows:
     header: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
     widths: tuple[int, ...] = ()
+    replace: bool = False  # the sheet's rows are replaced (the Measurements sheet), not appended to
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from xl_addin.report.csv_export import csv_text
 if TYPE_CHECKING:
     from xl_addin.workbook.actions import SnapshotOutcome
     from xl_addin.workbook.feed_import import ImportOutcome
+    from xl_addin.workbook.feed_measure import MeasureOutcome
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -176,4 +177,24 @@ def import_text(outcome: ImportOutcome) -> str:
         lines.append("New items are Identified: rate them (the priority ratings) and give them an owner at triage.")
     if outcome.not_written:
         lines.append(f"The register has no column for: {', '.join(outcome.not_written)} (left out).")
+    return "\n".join(lines) + "\n"
+
+
+def measure_text(outcome: MeasureOutcome) -> str:
+    """Each measured item: its metric before and after, with the tickets behind each figure."""
+    lines = []
+    for item in outcome.items:
+        found = item.measurement
+        if found is None:
+            lines.append(f"{item.item_id} {item.key_text}: {item.note}")
+            continue
+        after = found.after.describe(found.key) if found.after else f"due after {found.due}"
+        lines.append(f"{item.item_id} {found.key.label}: before {found.before.describe(found.key)}; after {after}"
+                     + (f". Note: {item.note}" if item.note else ""))
+    if not outcome.items:
+        lines.append("No item has a Metric key: nothing to measure.")
+    filled = len(outcome.fills)
+    lines.append(f"Measured {sum(1 for item in outcome.items if item.measurement)} item(s); {filled} blank "
+                 "Baseline or Measured outcome cell(s) " + ("filled." if outcome.written else "to fill (-o or "
+                                                            "--in-place writes them and the Measurements sheet)."))
     return "\n".join(lines) + "\n"

@@ -374,9 +374,11 @@ class PackageMarks:
         return sheet_entry(title)
 
     def _log(self, log: LogRows) -> None:
-        """Rows below the last of the log sheet, or a new log sheet (before the tool's record, if that is last)."""
+        """Rows below the last of the log sheet (or in its place, to replace), or a new log sheet (before the
+        tool's record, if that is last)."""
         part = self.sheets.get(log.title)
-        if log.title in self._sheet_names() and part in self.names:
+        exists = part is not None and log.title in self._sheet_names() and part in self.names
+        if part is not None and exists and not log.replace:
             last = max((int(number) for number in _ROW_NUMBER.findall(self.archive.read(part))), default=0)
             plan = self._plan(log.title)
             assert plan is not None
@@ -393,6 +395,10 @@ class PackageMarks:
                '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
                'state="frozen"/></sheetView></sheetViews>' + (f"<cols>{widths}</cols>" if widths else "")
                + f"<sheetData>{''.join(rows)}</sheetData></worksheet>")
+        if exists and part is not None:  # replaced whole: what was there is the previous run's
+            self.replaced[part] = xml.encode("utf-8")
+            self.owned |= {part, edit.rels_name(part)}
+            return
         names = self._sheet_names()
         self._add_sheet(log.title, xml.encode("utf-8"), before_last=bool(names) and names[-1] == RECORD_SHEET)
 
