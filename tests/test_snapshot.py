@@ -208,6 +208,11 @@ def test_libreoffice_renders_the_snapshot_to_pdf(sample_snapshot: tuple[Path, Pa
     for words in ("Management review snapshot", "Items by status", "Overdue items by owner",
                   "Closures per month", "Entries raised per month", "IMP-0039"):
         assert words in text, words
+    # the Charts sheet prints two charts to a page, none cut by a page break
+    pages = text.split("\f")
+    titles = ("Items by status", "Closures per month", "Entries raised per month", "Overdue items by owner")
+    charts = [[title for title in titles if title in page] for page in pages if "Items" in page or "Overdue" in page]
+    assert charts[-2:] == [list(titles[:2]), list(titles[2:])], charts[-2:]
 
 
 def _item(number: int, raised: dt.date, *, status: str = "Planned", description: str = "Tidy up") -> RegisterRow:

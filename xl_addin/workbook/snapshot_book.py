@@ -21,6 +21,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.pagebreak import Break
 
 from xl_addin.engine.marks import OVERDUE_COLOUR
 from xl_addin.engine.snapshot import BUNCHING_WINDOW_DAYS, DAYS_OVERDUE, Snapshot
@@ -33,7 +34,11 @@ OVERDUE_FILL = PatternFill("solid", fgColor=OVERDUE_COLOUR)
 TITLE_FONT = Font(bold=True, size=12)
 BOLD = Font(bold=True)
 NONE_SUFFIX = " (none)"
-CHART_COLUMN = "J"
+# The charts have a sheet of their own, two to a printed page with a page break between the pairs, so that
+# printing never cuts one in two (beside the Review tables, page breaks fell wherever the tables ran to).
+CHARTS_SHEET = "Charts"
+CHART_ROWS = 20  # rows from one chart's top to the next's: 8 cm of chart and a gap
+CHARTS_PER_PAGE = 2
 # Charts drawn on the Review sheet: (table key, chart title, kind, value axis title)
 CHARTS = (
     ("by-status", "Items by status", "bar", "Items"),
@@ -131,13 +136,28 @@ def build_snapshot_workbook(snapshot: Snapshot) -> SnapshotWorkbook:
     workbook = Workbook(write_only=True)
     register_sheet = workbook.create_sheet("Register")
     review = workbook.create_sheet("Review")
+    charts = workbook.create_sheet(CHARTS_SHEET)
     for sheet in (register_sheet, review):
         _print_one_page_wide(sheet)
+    # at full size, as fitting to a page makes Excel ignore the page breaks between the pairs of charts
+    charts.page_setup.orientation = "portrait"
+    charts.page_setup.paperSize = 9  # A4
     register_sheet.print_title_rows = "1:1"
     register_rows = _write_register(register_sheet, snapshot)
     review_rows, anchors = _write_review(review, snapshot)
-    _add_charts(review, anchors, snapshot)
-    return SnapshotWorkbook(workbook, [(register_sheet, register_rows), (review, review_rows)])
+    _add_charts(charts, review, anchors, snapshot)
+    return SnapshotWorkbook(workbook, [(register_sheet, register_rows), (review, review_rows),
+                                       (charts, _charts_rows(charts))])
+
+
+def _charts_rows(sheet: WriteOnlyWorksheet) -> SheetRows:
+    """A line below the charts: it says where their data is, and makes the rows they stand on part of the sheet,
+    which LibreOffice needs to keep the page breaks between them."""
+    rows = SheetRows()
+    for _ in range(len(CHARTS) * CHART_ROWS):
+        rows.append([])
+    rows.append([("The charts are drawn from the tables on the Review sheet.", 0)])
+    return rows
 
 
 def _print_one_page_wide(sheet: WriteOnlyWorksheet) -> None:
@@ -241,20 +261,22 @@ def _count_step(peak: float) -> int:
     return step
 
 
-def _add_charts(sheet: WriteOnlyWorksheet, anchors: dict[str, tuple[int, int]], snapshot: Snapshot) -> None:
+def _add_charts(sheet: WriteOnlyWorksheet, data: WriteOnlyWorksheet, anchors: dict[str, tuple[int, int]],
+                snapshot: Snapshot) -> None:
+    """The charts on their sheet, drawn from the Review sheet's tables (`data`), two to a printed page."""
     tables = {table.key: table for table in snapshot.tables}
-    top = 2
-    for key, title, kind, axis_title in CHARTS:
-        if key not in anchors:
-            continue  # a schema without that column, or a register without the columns to fill it
+    # a schema without a column, or a register without the columns to fill a table, has no chart for it
+    drawn = [chart for chart in CHARTS if chart[0] in anchors]
+    for placed, (key, title, kind, axis_title) in enumerate(drawn):
+        if placed and placed % CHARTS_PER_PAGE == 0:
+            sheet.row_breaks.append(Break(id=placed * CHART_ROWS))
         header, last = anchors[key]
-        chart = _chart(sheet, kind, title if last > header else f"{title}: none", axis_title, header,
+        chart = _chart(data, kind, title if last > header else f"{title}: none", axis_title, header,
                        max(last, header + 1))
         counts = [row[1] for row in tables[key].rows if len(row) > 1 and isinstance(row[1], int | float)]
         chart.y_axis.majorUnit = _count_step(max(counts, default=0))
         chart.y_axis.number_format = "0"
-        sheet.add_chart(chart, f"{CHART_COLUMN}{top}")
-        top += 18
+        sheet.add_chart(chart, f"A{2 + placed * CHART_ROWS}")  # a row below each page break
 
 
 def _chart(sheet: WriteOnlyWorksheet, kind: str, title: str, axis_title: str, header: int,
