@@ -212,3 +212,13 @@ def test_what_cannot_be_imported_is_said_plainly(register: Path, tmp_path: Path,
                "--in-place")[0] == 2
     assert "has no 'Source ref' column" in capsys.readouterr().err
     assert run("import", str(feed), str(register), "--feed", "findings")[0] == 2  # neither -o nor --in-place
+
+
+def test_date_order_reads_the_exports_text_dates_as_told(register: Path, tmp_path: Path) -> None:
+    feed = tmp_path / "findings.xlsx"
+    findings_log(feed, 2)  # "01.03.2026" and "02.03.2026"
+    out = tmp_path / "out.xlsx"
+    code, text = run("import", str(feed), str(register), "--feed", "findings", "--date-order", "mdy", "--as-of",
+                     AS_OF, "-o", str(out))
+    assert code == 0, text
+    assert _items(out)["AUD-26-001"]["Date raised"].date().isoformat() == "2026-01-03"  # month first
