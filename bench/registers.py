@@ -48,6 +48,7 @@ def item(number: int, rng: random.Random) -> dict[str, Any]:
         values["Closure date"] = raised + dt.timedelta(days=60)
     if status == "Completed":
         values["Measured outcome"] = 21
+        values["Effective"] = "Yes"
     if status == "In progress":
         values["Last update"] = raised + dt.timedelta(days=10)
     return values
