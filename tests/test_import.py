@@ -222,3 +222,26 @@ def test_date_order_reads_the_exports_text_dates_as_told(register: Path, tmp_pat
                      AS_OF, "-o", str(out))
     assert code == 0, text
     assert _items(out)["AUD-26-001"]["Date raised"].date().isoformat() == "2026-01-03"  # month first
+
+
+def test_nothing_below_the_register_is_written_over(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A register whose table ends at its last item, with a totals line under it, is left untouched."""
+    workbook = openpyxl.load_workbook(resources.sample_path())
+    sheet = workbook["Register"]
+    table = sheet.tables["Register"]
+    table.ref = re.sub(r"\d+$", "61", table.ref)
+    if table.autoFilter is not None:
+        table.autoFilter.ref = table.ref
+    for row in range(62, 202):  # the template's empty rows, formulas and all
+        for cell in sheet[row]:
+            cell.value = None
+    sheet["F63"] = "Total open: 34"
+    register = tmp_path / "plain.xlsx"
+    workbook.save(register)
+    feed = tmp_path / "findings.xlsx"
+    findings_log(feed, 3)
+    before = register.read_bytes()
+    code, _ = run("import", str(feed), str(register), "--feed", "findings", "--as-of", AS_OF, "--in-place")
+    assert code == 2 and register.read_bytes() == before
+    assert "Row 63 of sheet 'Register', where new item(s) would go after the last item, is not empty (cell F63)" \
+        in capsys.readouterr().err

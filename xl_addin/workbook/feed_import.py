@@ -18,6 +18,7 @@ from xl_addin.engine.feeds.proposals import Proposal
 from xl_addin.engine.feeds.records import RecordsRead, read_records
 from xl_addin.engine.feeds.surveys import survey_proposals
 from xl_addin.engine.feeds.tickets import ticket_proposals
+from xl_addin.engine.findings import column_letter
 from xl_addin.engine.marks import ColumnValues, LogRows, Marks
 from xl_addin.engine.register import Register
 from xl_addin.engine.schema import RegisterSchema
@@ -120,6 +121,8 @@ def run_import(feed: Path, register_path: Path, schema: RegisterSchema, *, kind:
     plan = plan_import(proposals, _items(register, columns), writable=set(columns))
     not_written = tuple(role for role in FEED_ROLES if role not in columns)
     written = None
+    if plan.new_items:
+        _refuse_occupied(register_path, register, schema, len(plan.new_items))
     if plan.new_items or plan.fills:
         log = LogRows(FEED_LOG, FEED_LOG_HEADER, ((
             dt.datetime.now().strftime("%Y-%m-%d %H:%M"), feed.name, hashlib.sha256(feed.read_bytes()).hexdigest(),
@@ -128,3 +131,25 @@ def run_import(feed: Path, register_path: Path, schema: RegisterSchema, *, kind:
         written = write_marks(register_path, import_marks(register, columns, plan, log), output.target,
                               ignore_lock=output.ignore_lock, limits=limits)
     return ImportOutcome(feed, mapping, table, records, proposals, plan, written, not_written)
+
+
+def _refuse_occupied(path: Path, register: Register, schema: RegisterSchema, count: int) -> None:
+    """New items go in the rows after the last item; if anything is there already (a totals line, notes below
+    the table), nothing is written rather than writing over it. The computed columns' formulas are expected."""
+    from xl_addin.workbook.reader import open_grid
+
+    first = max(register.row_numbers, default=register.header_row + register.layout.rows - 1) + 1
+    computed = {register.columns[column.name] for column in schema.columns
+                if column.kind == "computed" and column.name in register.columns}
+    grid = open_grid(path)
+    try:
+        for number, cells in grid.rows(register.sheet, min_row=first, max_row=first + count - 1, min_col=1,
+                                       max_col=None):
+            used = [index for index, value in enumerate(cells, start=1)
+                    if index not in computed and value is not None and value != ""]
+            if used:
+                raise ActionFailed(f"Row {number} of sheet '{register.sheet}', where new item(s) would go after the "
+                                   f"last item, is not empty (cell {column_letter(used[0])}{number}); nothing was "
+                                   "written. Move what is there, or leave empty rows below the register.")
+    finally:
+        grid.close()
