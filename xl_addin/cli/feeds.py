@@ -23,7 +23,7 @@ def add_parser(commands: Any) -> None:
                     "Items found by their Source ref are never duplicated, and only their blank cells are filled.",
         epilog=EPILOG)
     parser.add_argument("feed_file", type=Path, metavar="FEED", help="the export: .csv, .xlsx or .xlsm")
-    parser.add_argument("file", type=Path, metavar="REGISTER")
+    parser.add_argument("file", type=Path, metavar="REGISTER", help="the register workbook to write into")
     parser.add_argument("--feed", required=True, choices=["findings", "tickets", "csat"],
                         help="what the export holds")
     parser.add_argument("--mapping", dest="feed_mapping", metavar="NAME|FILE",

@@ -18,7 +18,7 @@ def add_parser(commands: Any) -> None:
                     "Implemented date, work the metric out over a window before that date (the baseline) and an "
                     "equal window after (the outcome, once the window has passed), with the number of tickets. "
                     "Written: a Measurements sheet, and Baseline and Measured outcome where they are blank.")
-    parser.add_argument("file", type=Path, metavar="REGISTER")
+    parser.add_argument("file", type=Path, metavar="REGISTER", help="the register workbook")
     parser.add_argument("feed_file", type=Path, metavar="FEED", help="the ticket export (.csv, .xlsx)")
     parser.add_argument("--feed", choices=["tickets"], default="tickets", help="what the export holds")
     parser.add_argument("--mapping", dest="feed_mapping", metavar="NAME|FILE",
