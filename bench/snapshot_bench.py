@@ -18,6 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from installed import as_installed  # noqa: E402
 from registers import write_register  # noqa: E402
 
 XLREG = [sys.executable, "-m", "xl_addin"]
@@ -40,6 +41,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    print(as_installed())
     with tempfile.TemporaryDirectory() as folder:
         register = Path(folder) / "register.xlsx"
         write_register(register, args.rows)

@@ -23,6 +23,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from installed import as_installed  # noqa: E402
 from registers import write_register  # noqa: E402
 
 # Runs a command and reports its own peak memory: RUSAGE_CHILDREN of this small parent is the child's.
@@ -218,7 +219,7 @@ def main() -> None:
     args = parser.parse_args()
     have_frictionless = shutil.which("frictionless") is not None or _importable("frictionless")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; frictionless: "
-          f"{'yes' if have_frictionless else 'not installed'}")
+          f"{'yes' if have_frictionless else 'not installed'}; {as_installed()}")
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         bench_sizes(args.sizes, folder, have_frictionless)
