@@ -81,9 +81,14 @@ def _items(register: Register, columns: dict[str, str]) -> list[Item]:
             for index, number in enumerate(register.row_numbers)]
 
 
+def next_row(register: Register) -> int:
+    """The sheet row after the last item (after the header when there is none): where new items go."""
+    return max(register.row_numbers, default=register.header_row + register.layout.rows - 1) + 1
+
+
 def import_marks(register: Register, columns: dict[str, str], plan: ImportPlan, log: LogRows) -> Marks:
     """New items in the rows after the last item; fills into blank cells; the Feed log row."""
-    first = max(register.row_numbers, default=register.header_row + register.layout.rows - 1) + 1
+    first = next_row(register)
     values: list[ColumnValues] = []
     dates: set[tuple[int, int]] = set()
     cells = [(first + offset, role, value) for offset, item in enumerate(plan.new_items)
@@ -138,7 +143,7 @@ def _refuse_occupied(path: Path, register: Register, schema: RegisterSchema, cou
     the table), nothing is written rather than writing over it. The computed columns' formulas are expected."""
     from xl_addin.workbook.reader import open_grid
 
-    first = max(register.row_numbers, default=register.header_row + register.layout.rows - 1) + 1
+    first = next_row(register)
     computed = {register.columns[column.name] for column in schema.columns
                 if column.kind == "computed" and column.name in register.columns}
     grid = open_grid(path)
