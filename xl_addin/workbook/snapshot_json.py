@@ -67,7 +67,14 @@ def dumps(document: Mapping[str, Any]) -> str:
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
+# One encoder for the one-line values: json.dumps with any option builds a new encoder on every call, which
+# a fifth of the encoding time for a 10,000-item register.
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False)
+
+
 def _compact(value: Any, *, indent: int | None = None) -> str:
+    if indent is None:
+        return _ONE_LINE.encode(value)
     return json.dumps(value, ensure_ascii=False, indent=indent)
 
 
