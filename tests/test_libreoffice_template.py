@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import subprocess
 from pathlib import Path
 
 import lxml.html
@@ -106,3 +108,14 @@ def test_a_validate_mark_on_an_overdue_row_shows_in_the_error_colour(libreoffice
     assert _text_colour(rows[row - 1][0]) == OVERDUE_TEXT  # the row still reads as overdue
     # the tool's overdue fill on the rest of the row
     assert (rows[row - 1][0].get("bgcolor") or "").upper() == "#" + OVERDUE_COLOUR[-6:]
+
+
+def test_printing_the_template_and_the_sample_gives_no_pages_of_empty_rows(libreoffice, tmp_path) -> None:
+    """A few empty rows are made ready below the items (not 200), and the sheet prints one page wide."""
+    for source, most in ((resources.template_path(), 1), (resources.sample_path(), 2)):
+        pdf = libreoffice.convert(shutil.copyfile(source, tmp_path / source.name), "pdf")
+        pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        count = int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")))
+        assert count <= most, (source.name, count)
+    sheet = openpyxl.load_workbook(resources.template_path())["Register"]
+    assert sheet.page_setup.fitToWidth == 1 and sheet.print_title_rows == "$1:$1"

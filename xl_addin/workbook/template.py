@@ -16,7 +16,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xl_addin.engine.findings import column_letter
 from xl_addin.engine.schema import Column, RegisterSchema
 
-TEMPLATE_ROWS = 200
+# Empty rows made ready below the items (formulas, formats, dropdowns): enough to type into, few enough that
+# printing the sheet gives no pages of empty rows. Typing below them, Excel grows the table and carries its
+# formulas, dropdowns and formats down; xlreg import grows them too.
+SPARE_ROWS = 20
 DATE_FORMAT = "yyyy-mm-dd"
 # The live overdue rule colours the text, not the cells: a conditional fill would cover the fill of a cell that
 # Validate marked (in Excel as in LibreOffice), hiding the mark on exactly the rows that need attention.
@@ -96,9 +99,10 @@ def _validation_for(column: Column, lists: Worksheet, lists_used: list[int]) -> 
 
 
 def build_workbook(schema: RegisterSchema, *, items: Sequence[Mapping[str, Any]] = (),
-                   extra_columns: Sequence[str] = (), rows: int = TEMPLATE_ROWS) -> Workbook:
-    """A register workbook for `schema`, optionally filled with items (column name -> value)."""
-    rows = max(rows, len(items))
+                   extra_columns: Sequence[str] = (), rows: int | None = None) -> Workbook:
+    """A register workbook for `schema`, optionally filled with items (column name -> value): `rows` data rows
+    in all (at least one per item), by default the items and SPARE_ROWS more."""
+    rows = max(rows, len(items)) if rows is not None else len(items) + SPARE_ROWS
     letters = _letters(schema, extra_columns)
     names = list(letters)
     last_row = rows + 1
@@ -121,6 +125,12 @@ def build_workbook(schema: RegisterSchema, *, items: Sequence[Mapping[str, Any]]
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.row_dimensions[1].height = 32
     sheet.freeze_panes = "B2"
+    # printed landscape, one page wide, the header repeated on every page
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = "1:1"
 
     by_name = {column.name: column for column in schema.columns}
     for name, letter in letters.items():
