@@ -245,3 +245,23 @@ def test_nothing_below_the_register_is_written_over(tmp_path: Path, capsys: pyte
     assert code == 2 and register.read_bytes() == before
     assert "Row 63 of sheet 'Register', where new item(s) would go after the last item, is not empty (cell F63)" \
         in capsys.readouterr().err
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "excel-made"
+
+
+def test_text_is_written_as_text_whichever_way_a_row_is_edited(tmp_path: Path) -> None:
+    """A value written into a row Excel wrote (one cell beside others, and a whole row of columns) is an inline
+    string, not a number Excel cannot read; the import writes text this way into people's workbooks."""
+    from xl_addin.engine.marks import ColumnValues, Marks
+    from xl_addin.workbook.safe_write import write_marks
+
+    source = Path(shutil.copyfile(CORPUS / "006-ignorederrors.xlsx", tmp_path / "source.xlsx"))
+    one = tmp_path / "one.xlsx"
+    write_marks(source, Marks(sheet="Register", values=(ColumnValues("Register", 15, 1, ("Source ref",)),)), one)
+    wide = tmp_path / "wide.xlsx"
+    write_marks(source, Marks(sheet="Register", values=tuple(
+        ColumnValues("Register", column, 2, (f"text {column}",)) for column in range(15, 30))), wide)
+    assert openpyxl.load_workbook(one)["Register"]["O1"].value == "Source ref"
+    row = [cell.value for cell in openpyxl.load_workbook(wide)["Register"][2]]
+    assert row[14:29] == [f"text {column}" for column in range(15, 30)]

@@ -429,6 +429,8 @@ class SheetEditor:
         shapes (the same columns filled, in the same formats) many times, so what changes in a row of a given
         shape is worked out once and applied to every row of that shape with byte operations. Raises
         _ReadInFull for a row this does not cover."""
+        if any(isinstance(value, str) for value in edit.values.values()):
+            raise _ReadInFull  # its templates hold numbers; text goes the general way
         pieces = _HEADS.split(body)
         count = len(pieces) // 5
         if body.count(b"<c") != count:
@@ -552,8 +554,10 @@ class SheetEditor:
                         break
             inherited = self.column_formats.get(column, 0)
             style = b' s="%d"' % inherited if inherited else b""
-            pieces += [body[position:start], self._made(b'<c r="' + letters(column) + quote + style + b"><v>" +
-                                                        _number_text(value) + b"</v></c>")]
+            inner, kind = _value_xml(value, b"")
+            typed = b' t="' + kind + b'"' if kind else b""
+            pieces += [body[position:start], self._made(b'<c r="' + letters(column) + quote + style + typed + b">"
+                                                        + inner + b"</c>")]
             position = start
         if not pieces:
             return None
