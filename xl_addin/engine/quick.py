@@ -21,8 +21,7 @@ from xl_addin.engine.keywords import KEYWORDS, RegisterContext
 from xl_addin.engine.register import Register
 
 _ANNOTATIONS = {"description", "title", "examples", "$comment", "default", "x-excel", "x-aliases", "x-valueMap",
-                "x-quietIfMissing",
-                "deprecated", "readOnly"}
+                "x-quietIfMissing", "deprecated", "readOnly"}
 _ROOT_KEYWORDS = {"$schema", "$id", "title", "description", "$comment", "x-register", "type", "properties",
                   "allOf", *KEYWORDS}
 _PYTHON_TYPES: dict[str, frozenset[type]] = {

@@ -226,8 +226,8 @@ def closed_and_new(previous: Mapping[str, Any], items: Sequence[Mapping[str, Any
 def _listed(key: str, title: str, items: Sequence[Mapping[str, Any]], roles: _Roles, ids: Sequence[str],
             wanted: tuple[str, ...]) -> ReviewTable:
     columns = roles.columns(*wanted)
-    id_column = roles.schema.role("id")
-    chosen = [item for item in items if id_column and str(item.get(id_column)) in set(ids)]
+    id_column, wanted_ids = roles.schema.role("id"), set(ids)
+    chosen = [item for item in items if id_column and str(item.get(id_column)) in wanted_ids]
     return ReviewTable(key, title, tuple(columns), tuple(_pick(item, columns) for item in chosen))
 
 

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 from xl_addin.engine.feeds.mapping import FeedKind, FeedMapping, MappingError, mapping_from_document
 from xl_addin.errors import ActionFailed, not_found
+from xl_addin.workbook.mapping_file import read_toml
 
 DEFAULT_MAPPINGS: dict[FeedKind, str] = {"findings": "findings-log", "tickets": "servicenow-incidents",
                                          "csat": "survey"}
@@ -27,7 +22,7 @@ def shipped_mappings() -> dict[str, str]:
     """Name -> its description, for the help and the README."""
     found = {}
     for path in sorted(feeds_dir().glob("*.toml")):
-        found[path.stem] = str(tomllib.loads(path.read_text(encoding="utf-8")).get("description", ""))
+        found[path.stem] = str(read_toml(path).get("description", ""))
     return found
 
 
@@ -41,10 +36,7 @@ def load_feed_mapping(named: str | None, kind: FeedKind) -> FeedMapping:
             raise ActionFailed(f"{not_found('Mapping', name)}. The shipped mappings are "
                                f"{', '.join(shipped_mappings())}; or give the path of a mapping file.")
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-        mapping = mapping_from_document(document, path.stem)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ActionFailed(f"The mapping {path} could not be read: {error}") from None
+        mapping = mapping_from_document(read_toml(path), path.stem)
     except MappingError as error:
         raise ActionFailed(str(error)) from None
     if mapping.kind != kind:

@@ -30,17 +30,21 @@ from xl_addin.errors import ActionFailed, not_found
 _KEYS = {"sheet", "header-row", "date-order", "columns", "values", "source-file", "schema"}
 
 
-def load_mapping(path: Path) -> RegisterMapping:
-    """The mapping in a TOML file; ActionFailed, in plain words, when it cannot be used."""
+def read_toml(path: Path) -> dict[str, Any]:
+    """A mapping file's TOML (a register's or a feed's); ActionFailed, in plain words, when it cannot be read."""
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ActionFailed(not_found("Mapping file", path)) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ActionFailed(f"The mapping file {path} could not be read: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ActionFailed(f"The mapping file {path.name} is not valid TOML ({error}).") from None
-    return mapping_from(document, source=path.name)
+
+
+def load_mapping(path: Path) -> RegisterMapping:
+    """The mapping in a TOML file; ActionFailed, in plain words, when it cannot be used."""
+    return mapping_from(read_toml(path), source=path.name)
 
 
 def mapping_from(document: dict[str, Any], *, source: str) -> RegisterMapping:

@@ -121,11 +121,10 @@ def _cell(row: Sequence[Any], positions: list[int], mapping: FeedMapping) -> Any
     return present[-1] if mapping.duplicates == "last" else present[0]
 
 
-def _mapped(name: str, value: Any, mapping: FeedMapping) -> Any:
-    words = mapping.values.get(name)
-    if not words or value is None:
+def _mapped(name: str, value: Any, lookups: dict[str, dict[str, Any]]) -> Any:
+    lookup = lookups.get(name)
+    if not lookup or value is None:
         return value
-    lookup = {_key(word): meaning for word, meaning in words.items()}
     return lookup.get(_key(value), value)
 
 
@@ -139,10 +138,13 @@ def read_records(header: Sequence[Any], rows: Sequence[Sequence[Any]], mapping: 
                            f"{mapping.name} reads; its header is: {', '.join(str(c) for c in header if c)}.")
     records: list[Record] = []
     set_aside: dict[str, list[int]] = {}
+    # the value map by field, its words keyed as cells are compared (once, not per cell)
+    lookups = {name: {_key(word): meaning for word, meaning in words.items()}
+               for name, words in mapping.values.items()}
     for number, row in enumerate(rows, start=1):
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row):
             continue
-        record = {name: _typed(name, _mapped(name, _cell(row, at, mapping), mapping), mapping)
+        record = {name: _typed(name, _mapped(name, _cell(row, at, mapping), lookups), mapping)
                   for name, at in positions.items()}
         empty = [mapping.columns[name] for name in needed if record.get(name) is None]
         if empty:
