@@ -20,6 +20,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 MIXED = ("mixed",)  # what a block of differently filled cells reports as its colour
@@ -238,8 +239,8 @@ class SheetImpl:
         return RangeImpl(self, sheet.min_row, sheet.min_column, max(sheet.max_row, 1), max(sheet.max_column, 1))
 
     @property
-    def tables(self) -> list[TableImpl]:
-        return [TableImpl(self, name) for name in self.sheet.tables]
+    def tables(self) -> TablesImpl:
+        return TablesImpl(self, [TableImpl(self, name) for name in self.sheet.tables])
 
     @property
     def visible(self) -> bool:
@@ -270,6 +271,25 @@ def _coords(cell: Any) -> tuple[int, int, int, int]:
         return cell[0], cell[1], cell[0], cell[1]
     first_column, first_row, last_column, last_row = range_boundaries(str(cell).replace("$", ""))
     return first_row, first_column, last_row, last_column
+
+
+class TablesImpl(list["TableImpl"]):
+    def __init__(self, sheet: SheetImpl, tables: list[TableImpl]) -> None:
+        super().__init__(tables)
+        self.parent = sheet
+
+    def add(self, source_type: Any = None, source: Any = None, link_source: Any = None, has_headers: bool = True,
+            destination: Any = None, table_style_name: str | None = None, name: str | None = None) -> TableImpl:
+        """Excel's ListObjects.Add over a range with headers: Excel names the table when no name is given."""
+        assert has_headers and source_type is None and destination is None
+        cells = source.api if hasattr(source, "api") else source
+        self.parent.book.engine.calls["table.add"] += 1
+        taken = {table for sheet in self.parent.book.workbook.worksheets for table in sheet.tables}
+        name = name or next(f"Table{n}" for n in range(1, len(taken) + 2) if f"Table{n}" not in taken)
+        table = Table(displayName=name, ref=cells.address.replace("$", ""))
+        table.tableStyleInfo = TableStyleInfo(name=table_style_name or "TableStyleMedium2", showRowStripes=True)
+        self.parent.sheet.add_table(table)
+        return TableImpl(self.parent, name)
 
 
 class TableImpl:

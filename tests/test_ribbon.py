@@ -17,7 +17,8 @@ from tests.cases.build_cases import item
 from tests.conftest import AS_OF
 from tests.openpyxl_engine import EngineImpl, open_book
 from xl_addin.cli import main
-from xl_addin.engine.marks import OVERDUE_COLOUR
+from xl_addin.engine.marks import FINDINGS_HEADER, OVERDUE_COLOUR, FindingsSheet, Marks
+from xl_addin.excel.book import ExcelBook
 from xl_addin.excel.ribbon import on_action
 from xl_addin.resources import default_schema_path
 from xl_addin.workbook.schema_file import load_schema
@@ -124,8 +125,21 @@ def test_the_status_bar_says_what_was_found(registers: dict[int, Path], tmp_path
     assert app.status_history[0] == "Validating the register..."
     findings = openpyxl.load_workbook(tmp_path / "out.xlsx")["Findings"]
     assert all(cell.font.b for cell in findings[1]) and not findings["A2"].font.b  # the header, as the CLI's
+    [table] = findings.tables.values()  # filter buttons on the header, as the CLI's autoFilter gives
+    assert table.ref == table.autoFilter.ref == "A1:F4" == f"A1:F{findings.max_row}"
     message, _, _ = through_ribbon("overdue", tmp_path / "r.xlsx", tmp_path / "out2.xlsx")
     assert message.startswith("4 overdue items as of 2026-11-25 (Ana Costa 4)")
+
+
+def test_an_empty_findings_listing_is_still_a_table_excel_accepts(tmp_path: Path) -> None:
+    template = Path(__file__).parents[1] / "workbook_templates" / "improvement_register.xlsx"
+    book, engine = open_book(shutil.copyfile(template, tmp_path / "r.xlsx"))
+    ExcelBook(book).apply(Marks(sheet="Register", findings_sheet=FindingsSheet("Findings", FINDINGS_HEADER, (), ())))
+    book.impl.workbook.save(tmp_path / "out.xlsx")
+    assert engine.calls["table.add"] == 1
+    findings = openpyxl.load_workbook(tmp_path / "out.xlsx")["Findings"]
+    [table] = findings.tables.values()  # a table needs a row under its header, as Excel itself would add
+    assert table.ref == "A1:F2" and findings["A1"].value == "Cell" and findings["A2"].value is None
 
 
 def test_a_failure_is_one_plain_dialog_and_changes_nothing(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ from xl_addin.engine.schema import RegisterSchema
 from xl_addin.errors import ActionFailed
 
 SHEET_VERY_HIDDEN = 2  # XlSheetVisibility.xlSheetVeryHidden
+FINDINGS_TABLE_STYLE = "TableStyleLight9"  # plain banding; the header stays readable when printed
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                           "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 
@@ -167,8 +168,14 @@ class ExcelBook:
         active = self.book.sheets.active
         sheet = self.book.sheets.add(title, after=self.book.sheets[len(names) - 1])
         rows = [list(listing.header), *[list(row) for row in listing.rows]]
-        sheet.range((1, 1), (len(rows), len(listing.header))).value = rows
+        listed = sheet.range((1, 1), (len(rows), len(listing.header)))
+        listed.value = rows
         sheet.range((1, 1), (1, len(listing.header))).font.bold = True
+        # An Excel table gives the header its filter buttons: xlwings has no call that only turns a sheet's
+        # filter on, and tables.add is the one every engine (Windows, macOS, Lite) implements alike.
+        # A table needs a row under its header, which Excel would add itself when there are no findings.
+        table = listed if listing.rows else sheet.range((1, 1), (2, len(listing.header)))
+        sheet.tables.add(source=table, table_style_name=FINDINGS_TABLE_STYLE)
         for offset, (values, link) in enumerate(zip(listing.rows, listing.links, strict=True), start=2):
             if link:
                 sheet.range((offset, 1)).add_hyperlink(f"#{link}", str(values[0]))

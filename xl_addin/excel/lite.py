@@ -38,7 +38,7 @@ LITE_API = (
     "Book.name", "Book.sheets", "Book.app",
     "Sheets.add", "Sheets.__iter__", "Sheets.__getitem__",
     "Sheet.name", "Sheet.tables", "Sheet.used_range", "Sheet.range", "Sheet.delete", "Sheet.visible (set)",
-    "Sheet.activate", "Table.name", "Table.range",
+    "Sheet.activate", "Tables.add", "Table.name", "Table.range",
     "Range.value (get and set)", "Range.options", "Range.row", "Range.column", "Range.shape",
     "Range.color (set only)", "Range.font.bold (set)", "Range.note", "Range.add_note", "Note.text", "Note.delete",
     "Range.add_hyperlink",
