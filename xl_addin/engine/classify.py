@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from xl_addin.engine.adopt import parse_text_date
 from xl_addin.engine.findings import Finding, FindingType, Severity, define
 from xl_addin.engine.keywords import KEYWORDS
-from xl_addin.engine.keywords.base import RegisterContext, SchemaError
+from xl_addin.engine.keywords.base import ErrorLike, RegisterContext, SchemaError
 from xl_addin.engine.keywords.required import MISSING_VALUE
 from xl_addin.engine.register import Register, RegisterRow
 from xl_addin.engine.schema import RegisterSchema
-
-if TYPE_CHECKING:
-    from jsonschema import ValidationError
 
 E = Severity.ERROR
 MUST_BE_EMPTY = define(
@@ -108,7 +105,7 @@ def _range_words(column_schema: Mapping[str, Any]) -> str:
     return f"at least {low}" if low is not None else f"at most {high}"
 
 
-def row_finding(error: ValidationError, row: RegisterRow, register: Register, schema: RegisterSchema,
+def row_finding(error: ErrorLike, row: RegisterRow, register: Register, schema: RegisterSchema,
                 context: RegisterContext) -> Finding:
     """One schema error on one row, as a finding at its cell."""
     problem = SchemaError(error, row.values, context, _condition(schema.document, error.schema_path),

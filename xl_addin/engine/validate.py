@@ -15,6 +15,7 @@ from xl_addin.engine.keywords.needs_follow_up import follow_ups
 from xl_addin.engine.keywords.unique_in_register import occurrences
 from xl_addin.engine.quick import doubtful_rows
 from xl_addin.engine.register import Register
+from xl_addin.engine.row_errors import row_errors
 from xl_addin.engine.schema import RegisterSchema
 
 
@@ -30,8 +31,8 @@ def check_register(register: Register, schema: RegisterSchema, *, today: dt.date
                    quick: bool = True) -> list[Finding]:
     """Every finding for one register, sorted by place.
 
-    With `quick`, only rows that column-wise checks derived from the schema cannot clear get the full
-    validation; the findings are the same either way (see engine.quick).
+    With `quick`, only rows that column-wise checks derived from the schema cannot clear are validated, by
+    engine.row_errors; without, every row by jsonschema. The findings are the same either way.
     """
     found = layout_findings(register, schema) + reading_findings(register)
     absent = {column.name for column in schema.columns if column.name not in register.columns}
@@ -39,8 +40,11 @@ def check_register(register: Register, schema: RegisterSchema, *, today: dt.date
     doubtful = doubtful_rows(schema.document, context, register) if quick else None
     odd_cells = cell_findings(register)
     indexes = sorted({*doubtful, *odd_cells}) if doubtful is not None else range(len(register))
-    # Built only when a row needs it: a clean register is then checked without importing jsonschema.
-    validator = register_validator(schema.document, context) if len(indexes) else None
+    # Rows the quick checks flag get the same errors without jsonschema (engine.row_errors); a schema beyond
+    # them gets jsonschema's validator, built only when a row needs it.
+    errors_of = row_errors(schema.document, context) if doubtful is not None else None
+    if errors_of is None and len(indexes):
+        errors_of = register_validator(schema.document, context).iter_errors
     for index in indexes:
         row = register.row(index)
         odd = odd_cells.get(index, {})
@@ -49,7 +53,7 @@ def check_register(register: Register, schema: RegisterSchema, *, today: dt.date
         broken = {column for column, finding in odd.items() if finding.code == FORMULA_ERROR.code}
         values = {column: value for column, value in row.values.items() if column not in broken}
         row_findings: dict[tuple[str, str], Finding] = {}
-        for error in validator.iter_errors(values) if validator else ():
+        for error in errors_of(values) if errors_of else ():
             column = str(error.path[0]) if error.path else ""
             if column not in absent and column not in broken:
                 finding = row_finding(error, row, register, schema, context)

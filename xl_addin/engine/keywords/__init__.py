@@ -54,9 +54,12 @@ CONTEXT_KEY = "x-xlreg-context"
 
 
 def _from_root(function: KeywordCheck) -> Any:
+    from jsonschema import ValidationError
+
     def keyword(validator: Validator, value: Any, instance: Any,
                 schema: Mapping[str, Any]) -> Iterator[ValidationError]:
-        return function(schema.get(CONTEXT_KEY), validator, value, instance, schema)  # type: ignore[arg-type]
+        for error in function(schema.get(CONTEXT_KEY), validator, value, instance, schema):  # type: ignore[arg-type]
+            yield ValidationError(error.message, path=error.path, instance=error.instance)
     return keyword
 
 

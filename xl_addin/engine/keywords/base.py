@@ -5,13 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import Any, Protocol, TypeGuard
 
 from xl_addin.engine.findings import FindingType
-
-if TYPE_CHECKING:  # jsonschema is imported when the first row needs a full validation, not at start-up
-    from jsonschema import ValidationError
-    from jsonschema.protocols import Validator
 
 Cells = Mapping[str, Sequence[Any]]  # column name -> one normalised value per item
 
@@ -27,11 +23,48 @@ class RegisterContext:
     follow_ups: frozenset[str] = frozenset()
 
 
+class ErrorLike(Protocol):
+    """What a finding is made from: the fields of jsonschema's ValidationError that engine.row_errors fills
+    the same way without jsonschema."""
+
+    @property
+    def message(self) -> str: ...
+    @property
+    def validator(self) -> Any: ...  # the keyword
+    @property
+    def validator_value(self) -> Any: ...
+    @property
+    def instance(self) -> Any: ...
+    @property
+    def path(self) -> Sequence[Any]: ...
+    @property
+    def schema_path(self) -> Sequence[Any]: ...
+
+
+@dataclass(frozen=True)
+class RowError:
+    """An error on one row: a register keyword's (path: its column), or one engine.row_errors reports as
+    jsonschema would, with the keyword, its value and where in the schema it stands."""
+
+    message: str
+    path: tuple[str, ...]
+    instance: Any
+    validator: Any = None
+    validator_value: Any = None
+    schema_path: tuple[Any, ...] = ()
+
+
+class SubschemaValidity(Protocol):
+    """jsonschema's `validator.evolve(schema=...).is_valid(value)`, which a keyword may ask of a column's schema."""
+
+    def evolve(self, *, schema: Mapping[str, Any]) -> Any: ...
+
+
 @dataclass(frozen=True)
 class SchemaError:
     """One schema error on one item, with what classifying it needs beyond the error itself."""
 
-    error: ValidationError
+    error: ErrorLike
     values: Mapping[str, Any]  # the item's non-empty values
     context: RegisterContext
     condition: str | None  # the column an if/then rule depends on (Status, usually), if any
@@ -58,7 +91,7 @@ class Example:
     today: dt.date = dt.date(2026, 11, 25)
 
 
-KeywordCheck = Callable[[RegisterContext, "Validator", Any, Any, Mapping[str, Any]], Iterator["ValidationError"]]
+KeywordCheck = Callable[[RegisterContext, SubschemaValidity, Any, Any, Mapping[str, Any]], Iterator[RowError]]
 # Rows (0-based item indexes) the full validation must see for this keyword; None cells are empty.
 QuickCheck = Callable[[Any, RegisterContext, Cells, int], Iterable[int]]
 Classify = Callable[[SchemaError], tuple[FindingType, dict[str, Any]]]
@@ -92,8 +125,6 @@ def listed(value: Any) -> list[str]:
     return [str(name) for name in value]
 
 
-def row_error(message: str, *, path: list[str], instance: Any) -> ValidationError:
-    """A register keyword's error on one row, as jsonschema reports its own."""
-    from jsonschema import ValidationError
-
-    return ValidationError(message, path=path, instance=instance)
+def row_error(message: str, *, path: list[str], instance: Any) -> RowError:
+    """A register keyword's error on one row."""
+    return RowError(message, tuple(path), instance)

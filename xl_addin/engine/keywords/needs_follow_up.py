@@ -9,7 +9,7 @@ Failing: IMP-0001 with Effective No and no item pointing back: `no-follow-up` on
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from xl_addin.engine.findings import FindingType, Severity, define
 from xl_addin.engine.keywords.base import (
@@ -17,13 +17,11 @@ from xl_addin.engine.keywords.base import (
     Example,
     RegisterContext,
     RegisterKeyword,
+    RowError,
     SchemaError,
+    SubschemaValidity,
     row_error,
 )
-
-if TYPE_CHECKING:
-    from jsonschema import ValidationError
-    from jsonschema.protocols import Validator
 
 NO_FOLLOW_UP = define(
     "no-follow-up", "Not effective, not iterated", Severity.ERROR,
@@ -55,8 +53,8 @@ def _due(value: Any, row: Mapping[str, Any], context: RegisterContext) -> str | 
     return None
 
 
-def check(context: RegisterContext, validator: Validator, value: Any, row: Any,
-          schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+def check(context: RegisterContext, validator: SubschemaValidity, value: Any, row: Any,
+          schema: Mapping[str, Any]) -> Iterator[RowError]:
     if isinstance(row, dict) and (column := _due(value, row, context)) is not None:
         yield row_error(f"{column} has no follow-up", path=[column], instance=row.get(column))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from xl_addin.engine.findings import FindingType, Severity, define, describe_value
 from xl_addin.engine.keywords.base import (
@@ -17,14 +17,12 @@ from xl_addin.engine.keywords.base import (
     Example,
     RegisterContext,
     RegisterKeyword,
+    RowError,
     SchemaError,
+    SubschemaValidity,
     is_date,
     row_error,
 )
-
-if TYPE_CHECKING:
-    from jsonschema import ValidationError
-    from jsonschema.protocols import Validator
 
 DATE_ORDER = define(
     "date-order", "Dates in the wrong order", Severity.ERROR,
@@ -33,8 +31,8 @@ DATE_ORDER = define(
 _DATE = dt.date
 
 
-def check(context: RegisterContext, validator: Validator, pairs: Mapping[str, str], row: Any,
-          schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+def check(context: RegisterContext, validator: SubschemaValidity, pairs: Mapping[str, str], row: Any,
+          schema: Mapping[str, Any]) -> Iterator[RowError]:
     if not isinstance(row, dict):
         return
     for later, earlier in pairs.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from xl_addin.engine.columns import bad_values
 from xl_addin.engine.findings import FindingType, Severity, define
@@ -19,15 +19,13 @@ from xl_addin.engine.keywords.base import (
     Example,
     RegisterContext,
     RegisterKeyword,
+    RowError,
     SchemaError,
+    SubschemaValidity,
     is_date,
     listed,
     row_error,
 )
-
-if TYPE_CHECKING:
-    from jsonschema import ValidationError
-    from jsonschema.protocols import Validator
 
 FUTURE_DATE = define(
     "future-date", "Date in the future", Severity.ERROR,
@@ -35,8 +33,8 @@ FUTURE_DATE = define(
     "{column} ({value}) is in the future; today is {today}.")
 
 
-def check(context: RegisterContext, validator: Validator, columns: list[str], row: Any,
-          schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+def check(context: RegisterContext, validator: SubschemaValidity, columns: list[str], row: Any,
+          schema: Mapping[str, Any]) -> Iterator[RowError]:
     if not isinstance(row, dict):
         return
     for column in columns:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import compress, repeat
 from operator import is_
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from xl_addin.engine.findings import FindingType, Severity, define
 from xl_addin.engine.keywords.base import (
@@ -18,14 +18,12 @@ from xl_addin.engine.keywords.base import (
     Example,
     RegisterContext,
     RegisterKeyword,
+    RowError,
     SchemaError,
+    SubschemaValidity,
     listed,
     row_error,
 )
-
-if TYPE_CHECKING:
-    from jsonschema import ValidationError
-    from jsonschema.protocols import Validator
 
 MISSING_VALUE = define(
     "missing-value", "Required value missing", Severity.ERROR,
@@ -36,8 +34,8 @@ REQUIRED_FOR_STATUS = define(
     "{column} is required when {condition} is {status}, but it is empty.")
 
 
-def check(context: RegisterContext, validator: Validator, columns: list[str], row: Any,
-          schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+def check(context: RegisterContext, validator: SubschemaValidity, columns: list[str], row: Any,
+          schema: Mapping[str, Any]) -> Iterator[RowError]:
     if not isinstance(row, dict):
         return
     for column in columns:

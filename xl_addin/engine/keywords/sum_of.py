@@ -9,7 +9,7 @@ total whose parts are not all valid whole numbers, since those parts get their o
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from xl_addin.engine.findings import FindingType, Severity, define
 from xl_addin.engine.keywords.base import (
@@ -18,13 +18,11 @@ from xl_addin.engine.keywords.base import (
     Example,
     RegisterContext,
     RegisterKeyword,
+    RowError,
     SchemaError,
+    SubschemaValidity,
     row_error,
 )
-
-if TYPE_CHECKING:
-    from jsonschema import ValidationError
-    from jsonschema.protocols import Validator
 
 STALE_TOTAL = define(
     "stale-total", "Calculated value out of date", Severity.ERROR,
@@ -32,8 +30,8 @@ STALE_TOTAL = define(
     "{column} says {value}, but {parts} add up to {expected}.")
 
 
-def check(context: RegisterContext, validator: Validator, sums: Mapping[str, list[str]], row: Any,
-          schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+def check(context: RegisterContext, validator: SubschemaValidity, sums: Mapping[str, list[str]], row: Any,
+          schema: Mapping[str, Any]) -> Iterator[RowError]:
     if not isinstance(row, dict):
         return
     properties = schema.get("properties", {})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from xl_addin.engine.columns import bad_values
 from xl_addin.engine.findings import FindingType, Severity, define
@@ -19,14 +19,12 @@ from xl_addin.engine.keywords.base import (
     Example,
     RegisterContext,
     RegisterKeyword,
+    RowError,
     SchemaError,
+    SubschemaValidity,
     listed,
     row_error,
 )
-
-if TYPE_CHECKING:
-    from jsonschema import ValidationError
-    from jsonschema.protocols import Validator
 
 DUPLICATE_ID = define(
     "duplicate-id", "Used more than once", Severity.ERROR,
@@ -58,8 +56,8 @@ def occurrences(columns: Iterable[str], cells: Cells,
     return result
 
 
-def check(context: RegisterContext, validator: Validator, columns: list[str], row: Any,
-          schema: Mapping[str, Any]) -> Iterator[ValidationError]:
+def check(context: RegisterContext, validator: SubschemaValidity, columns: list[str], row: Any,
+          schema: Mapping[str, Any]) -> Iterator[RowError]:
     if not isinstance(row, dict):
         return
     for column in columns:
