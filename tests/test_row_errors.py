@@ -69,3 +69,15 @@ def test_a_schema_beyond_these_checks_gets_jsonschema() -> None:
     for extra in ({"oneOf": [{"required": ["ID"]}]}, {"properties": {"ID": {"type": "string", "format": "email"}}},
                   {"allOf": [{"if": {"properties": {"Status": {"enum": ["Closed"]}}}, "then": {"required": ["ID"]}}]}):
         assert row_errors({**SCHEMA.document, **extra}, context) is None, extra
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.sets(st.one_of(TEXT, st.integers(-5, 20), st.floats(allow_nan=False), st.booleans(),
+                                st.sampled_from(["", "x" * 600, 3.0]), st.dates(), st.datetimes()), max_size=12))
+def test_a_rule_over_distinct_values_agrees_with_it_value_by_value(values: set[Any]) -> None:
+    from xl_addin.engine.value_rules import value_rules
+
+    for spec in [*SCHEMA.document["properties"].values(),
+                 {"type": ["integer", "string"], "minLength": 3, "maxLength": 5}, {"const": "Yes"}, {"not": {}}]:
+        for rule in value_rules(spec):
+            assert rule.breaks_among(set(values)) == {v for v in values if rule.breaks(v)}, (spec, rule.keyword)

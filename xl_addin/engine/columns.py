@@ -7,6 +7,7 @@ from itertools import compress
 from typing import Any
 
 IsBad = Callable[[Any], bool]  # a test of one cell value: True when the value needs the full validation
+BadAmong = Callable[[set[Any]], set[Any]]  # the same test over a column's distinct values: those it fails
 
 
 def rows_holding(column: Sequence[Any], values: Iterable[Any]) -> Iterator[int]:
@@ -18,8 +19,10 @@ def rows_holding(column: Sequence[Any], values: Iterable[Any]) -> Iterator[int]:
     return compress(range(len(column)), map(wanted.__contains__, column))
 
 
-def bad_values(column: Sequence[Any], tests: Sequence[IsBad]) -> Iterator[int]:
-    """Indexes of the non-empty cells that fail any of `tests`; each distinct value is tested once."""
+def bad_values(column: Sequence[Any], tests: Sequence[IsBad],
+               among: Sequence[BadAmong] | None = None) -> Iterator[int]:
+    """Indexes of the non-empty cells that fail any of `tests`; each distinct value is tested once, or, with
+    `among` (the same tests, each over the set of distinct values at once), the distinct values as a whole."""
     distinct = set(column)
     distinct.discard(None)
     # True == 1 and False == 0, and a set keeps only one of each pair: where the column may mix them (a 0 or 1
@@ -28,5 +31,8 @@ def bad_values(column: Sequence[Any], tests: Sequence[IsBad]) -> Iterator[int]:
         pairs = {(type(v), v) for v in column if v is not None}
         bad_pairs = {(kind, v) for kind, v in pairs if any(test(v) for test in tests)}
         return (i for i, v in enumerate(column) if v is not None and (type(v), v) in bad_pairs)
-    bad = {v for v in distinct if any(test(v) for test in tests)}
+    if among is not None:
+        bad = set().union(*(test(distinct) for test in among))
+    else:
+        bad = {v for v in distinct if any(test(v) for test in tests)}
     return rows_holding(column, bad)

@@ -33,15 +33,15 @@ def doubtful_rows(document: Mapping[str, Any], context: RegisterContext, registe
 def _doubtful(document: Mapping[str, Any], context: RegisterContext, register: Register) -> set[int]:
     root_supported(document)
     cells = register.cells
-    plans = [(name, [rule.breaks for rule in value_rules(spec)])
-             for name, spec in document.get("properties", {}).items()]
+    plans = [(name, value_rules(spec)) for name, spec in document.get("properties", {}).items()]
     rules = [(rule.column, rule.values, rule.required, rule.emptied) for rule in status_rules(document)]
 
     flagged: set[int] = set()
     positions = range(len(register))
-    for name, tests in plans:
-        if name in cells and tests:
-            flagged.update(bad_values(cells[name], tests))
+    for name, column_rules in plans:
+        if name in cells and column_rules:
+            flagged.update(bad_values(cells[name], [rule.breaks for rule in column_rules],
+                                      [rule.breaks_among for rule in column_rules]))
     for name, keyword in KEYWORDS.items():
         if name in document:
             flagged.update(keyword.quick(document[name], context, cells, len(register)))

@@ -126,11 +126,28 @@ def normalise(value: Any) -> Any:
     return value
 
 
+_KEPT = frozenset({int, dt.date, bool, str, type(None)})  # the kinds `normalise` may return unchanged
+
+
+def _already_normal(distinct: set[Any]) -> bool:
+    """Whether `normalise` would return every one of these values unchanged: no datetimes or whole floats,
+    no text with spaces around it, no empty text."""
+    kinds = set(map(type, distinct))
+    if not kinds <= _KEPT:
+        return False
+    if str not in kinds:
+        return True
+    texts = distinct if kinds == {str} else {value for value in distinct if type(value) is str}
+    return "" not in texts and all(map(str.__eq__, texts, map(str.strip, texts)))
+
+
 def normalise_column(values: Sequence[Any]) -> list[Any]:
     """`normalise` over a column. Where values repeat (choices, ratings, dates) it is paid once per distinct
     value and mapped back in C; free text, or a column holding booleans (True == 1 and False == 0 as dict
     keys), goes cell by cell with the common kinds inline."""
     distinct = set(values)
+    if _already_normal(distinct):  # most columns, checked in C: dates, whole numbers, trimmed text
+        return list(values)
     if len(distinct) * 4 > len(values) or bool in set(map(type, distinct)):
         return [v if v is None or (kind := type(v)) is int or kind is dt.date
                 else (v.strip() or None) if kind is str
