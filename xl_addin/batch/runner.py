@@ -4,10 +4,12 @@ keeps what was finished."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import signal
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -106,16 +108,41 @@ def batches_for(count: int, jobs: int) -> list[range]:
 
 def _check_in_workers(paths: Sequence[Source], options: BatchOptions, jobs: int,
                       progress: Progress | None) -> list[FileResult]:
-    batches = batches_for(len(paths), jobs)
+    """`jobs - 1` worker processes and this one: the main process would otherwise sit waiting, and every file it
+    checks itself costs no hand-over. Workers are kept two batches ahead; this process takes the next batch
+    whenever they are."""
+    batches = deque(batches_for(len(paths), jobs))
+    workers = min(jobs - 1, len(batches))
     finished: dict[int, FileResult] = {}
-    pool = _context().Pool(min(jobs, len(batches)), initializer=_start_worker, initargs=(options,))
+    in_flight = threading.Semaphore(2 * workers)
+    failures: list[BaseException] = []
+
+    def done(results: dict[int, FileResult]) -> None:  # in the pool's result thread
+        finished.update(results)
+        in_flight.release()
+
+    def failed(error: BaseException) -> None:
+        failures.append(error)
+        in_flight.release()
+
+    gc.freeze()  # the forked workers share the engine's objects; the collector touching them would copy every page
+    pool = _context().Pool(workers, initializer=_start_worker, initargs=(options,))
     try:
-        tasks = [[(index, paths[index]) for index in batch] for batch in batches]
-        for done in pool.imap_unordered(_check_batch, tasks):
-            finished.update(done)
+        while batches and not failures:
+            while batches and in_flight.acquire(blocking=False):
+                task = [(index, paths[index]) for index in batches.popleft()]
+                pool.apply_async(_check_batch, (task,), callback=done, error_callback=failed)
+            if batches:
+                finished.update(check_batch([(index, paths[index]) for index in batches.pop()], options))
             if progress:
                 progress(len(finished), len(paths))
         pool.close()
+        while len(finished) < len(paths) and not failures:
+            in_flight.acquire(timeout=0.05)  # wakes for each batch done, and for Ctrl-C
+            if progress:
+                progress(len(finished), len(paths))
+        if failures:
+            raise failures[0]
     except KeyboardInterrupt:
         with interrupts_ignored():  # a second Ctrl-C while the workers are stopped must not leave them behind
             pool.terminate()
