@@ -350,3 +350,49 @@ def test_count_axes_tick_whole_numbers_and_no_review_label_is_cut(sample_snapsho
     review = openpyxl.load_workbook(workbook_path)["Review"]
     labels = [row[0] for row in review.iter_rows(values_only=True) if row[0] is not None and row[1] is not None]
     assert review.column_dimensions["A"].width >= max(len(str(label)) for label in labels)
+
+
+def _broken(document: dict[str, Any], change: str) -> dict[str, Any]:
+    broken = json.loads(json.dumps(document))
+    items, review = broken["items"], broken["review"]
+    if change == "cell":
+        items[3]["values"]["ID"] = [1]
+    elif change == "row-number":
+        items[5]["row"] = 0
+    elif change == "extra-key":
+        items[2]["extra"] = 1
+    elif change == "table-row":
+        review[1]["rows"].append("x")
+    elif change == "table-cell":
+        review[0]["rows"][0][0] = {"a": 1}
+    elif change == "as-of":
+        broken["asOf"] = 5
+    elif change == "items":
+        broken["items"] = "x"
+    elif change == "rows":
+        review[0]["rows"] = 3
+    elif change == "whole-float-row":  # 2.0 is an integer to JSON Schema: still valid
+        items[4]["row"] = 2.0
+    return broken
+
+
+@pytest.mark.parametrize("change", ["cell", "row-number", "extra-key", "table-row", "table-cell", "as-of", "items",
+                                    "rows", "whole-float-row"])
+def test_a_broken_snapshot_is_named_where_jsonschema_over_the_whole_document_names_it(
+        sample_snapshot: tuple[Path, Path], tmp_path: Path, change: str) -> None:
+    from jsonschema import Draft202012Validator
+
+    from xl_addin.errors import ActionFailed
+    from xl_addin.resources import validators_dir
+
+    document = _broken(json.loads(sample_snapshot[1].read_text(encoding="utf-8")), change)
+    schema = json.loads((validators_dir() / "snapshot.schema.json").read_text(encoding="utf-8"))
+    whole = sorted(Draft202012Validator(schema).iter_errors(document), key=str)
+    (tmp_path / "broken.json").write_text(json.dumps(document), encoding="utf-8")
+    if not whole:
+        assert change == "whole-float-row" and load_snapshot(tmp_path / "broken.json") == document
+        return
+    where = "/".join(str(step) for step in whole[0].absolute_path) or "the top level"
+    with pytest.raises(ActionFailed) as raised:
+        load_snapshot(tmp_path / "broken.json")
+    assert str(raised.value) == f"broken.json is not a valid snapshot at {where}: {whole[0].message}"
