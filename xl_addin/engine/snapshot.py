@@ -113,13 +113,29 @@ class _Roles:
 
     def __init__(self, schema: RegisterSchema) -> None:
         self.schema = schema
+        self._columns = {role: schema.role(role) for role in schema.roles}  # asked for on every item
 
     def get(self, item: Mapping[str, Any], role: str) -> Any:
-        column = self.schema.role(role)
+        column = self._columns.get(role)
         return item.get(column) if column else None
 
     def columns(self, *roles: str) -> list[str]:
         return [column for column in (self.schema.role(role) for role in roles) if column]
+
+
+def _item_columns(register: Register, names: Sequence[str]) -> list[Sequence[Any]]:
+    """The register's values column by column, in the schema's order; a formula error as its text ('#REF!')."""
+    size = len(register)
+    columns: list[Sequence[Any]] = []
+    for name in names:
+        column = register.cells.get(name)
+        if column is None:
+            columns.append((None,) * size)
+        elif CellError in set(map(type, column)):
+            columns.append([value.code if isinstance(value, CellError) else value for value in column])
+        else:
+            columns.append(column)
+    return columns
 
 
 def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datetime, previous_review: dt.date | None,
@@ -136,17 +152,16 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
     days_late = {item.row: item.days_overdue for item in late}
     total_column, rank_column = schema.role("total"), schema.role("rank")
 
+    names = [column.name for column in schema.columns]
     items = []
-    for row in register.rows:
-        item: dict[str, Any] = {"row": row.number}
-        for column in schema.columns:
-            value = row.values.get(column.name)
-            item[column.name] = value.code if isinstance(value, CellError) else value  # '#REF!' as text
+    for number, values in zip(register.row_numbers, zip(*_item_columns(register, names), strict=True),
+                              strict=True):
+        item: dict[str, Any] = {"row": number, **dict(zip(names, values, strict=True))}
         if total_column:
-            item[total_column] = priorities[row.number].total
+            item[total_column] = priorities[number].total
         if rank_column:
-            item[rank_column] = priorities[row.number].rank
-        item[DAYS_OVERDUE] = days_late.get(row.number)
+            item[rank_column] = priorities[number].rank
+        item[DAYS_OVERDUE] = days_late.get(number)
         items.append(item)
 
     since = previous_review or dt.date.min

@@ -18,53 +18,72 @@ Cell = tuple[Any, int]  # a value and its style id (0: no style)
 # Characters XML 1.0 cannot hold; openpyxl refuses them, a snapshot shows where they were.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CHUNK_ROWS = 2000
+_SCALARS = frozenset({int, float, bool, str, Decimal, dt.date, dt.datetime, dt.time, dt.timedelta, type(None)})
 
 
 class SheetRows:
-    """Rows appended one by one, numbered from 1, each turned into XML at once; `xml()` yields the content of
-    sheetData in chunks."""
+    """Rows appended one by one, numbered from 1; `xml()` yields the content of sheetData in chunks, made as
+    they are asked for (so a zip writer can deflate one chunk in its thread while the next is made)."""
 
     def __init__(self) -> None:
-        self._rows: list[str] = []
-        self._letters: list[str] = []
+        self._rows: list[Sequence[Cell]] = []
 
     def append(self, cells: Sequence[Cell]) -> None:
-        number = len(self._rows) + 1
-        letters = self._letters
-        while len(letters) < len(cells):
-            letters.append(get_column_letter(len(letters) + 1))
-        self._rows.append(f'<row r="{number}">' + "".join(
-            [_cell(f"{letters[index]}{number}", value, style)
-             for index, (value, style) in enumerate(cells) if value is not None or style]) + "</row>")
+        self._rows.append(cells)
 
     def __len__(self) -> int:
         return len(self._rows)
 
     def xml(self) -> Iterator[bytes]:
+        width = max(map(len, self._rows), default=0)
+        letters = [get_column_letter(number) for number in range(1, width + 1)]
+        # A register repeats its values (statuses, owners, dates): each distinct one is made into XML once.
+        texts: dict[str, str] = {}
+        others: dict[tuple[type, Any, int], str] = {}
         for start in range(0, len(self._rows), _CHUNK_ROWS):
+            parts = []
+            for number, cells in enumerate(self._rows[start:start + _CHUNK_ROWS], start=start + 1):
+                parts.append(f'<row r="{number}">')
+                for letter, (value, style) in zip(letters, cells, strict=False):  # letters: the widest row
+                    if value is None and not style:
+                        continue
+                    if type(value) is str and not style:
+                        body = texts.get(value)
+                        if body is None:
+                            body = texts[value] = _cell_body(value, 0)
+                    elif type(value) not in _SCALARS:  # possibly unhashable
+                        body = _cell_body(value, style)
+                    else:
+                        key = (type(value), value, style)
+                        body = others.get(key)
+                        if body is None:
+                            body = others[key] = _cell_body(value, style)
+                    parts.append(f'<c r="{letter}{number}"{body}')
+                parts.append("</row>")
             # non-ASCII as character references, as openpyxl (lxml) writes it
-            yield "".join(self._rows[start:start + _CHUNK_ROWS]).encode("ascii", "xmlcharrefreplace")
+            yield "".join(parts).encode("ascii", "xmlcharrefreplace")
 
 
-def _cell(reference: str, value: Any, style: int) -> str:
+def _cell_body(value: Any, style: int) -> str:
+    """A cell's XML after its reference."""
     styled = f' s="{style}"' if style else ""
     if type(value) is str and value and value[0] > " " and value[-1] > " " and value.isprintable() and not (
             "&" in value or "<" in value or ">" in value):  # most text: nothing to escape or keep
-        return f'<c r="{reference}"{styled} t="inlineStr"><is><t>{value}</t></is></c>'
+        return f'{styled} t="inlineStr"><is><t>{value}</t></is></c>'
     if value is None:
-        return f'<c r="{reference}"{styled} t="n"></c>'
+        return f'{styled} t="n"></c>'
     if isinstance(value, str):
         if value == "":
-            return f'<c r="{reference}"{styled} t="inlineStr"></c>'
+            return f'{styled} t="inlineStr"></c>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'<c r="{reference}"{styled} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+        return f'{styled} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
     if isinstance(value, bool):
-        return f'<c r="{reference}"{styled} t="b"><v>{int(value)}</v></c>'
+        return f'{styled} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float | Decimal):
-        return f'<c r="{reference}"{styled} t="n"><v>{_number(value)}</v></c>'
+        return f'{styled} t="n"><v>{_number(value)}</v></c>'
     if isinstance(value, dt.date | dt.time | dt.timedelta):
-        return f'<c r="{reference}"{styled} t="n"><v>{_number(to_excel(value))}</v></c>'
-    return _cell(reference, str(value), style)
+        return f'{styled} t="n"><v>{_number(to_excel(value))}</v></c>'
+    return _cell_body(str(value), style)
 
 
 def _number(value: float | int | Decimal) -> str:

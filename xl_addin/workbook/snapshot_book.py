@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from openpyxl.worksheet.pagebreak import Break
 from xl_addin.engine.marks import OVERDUE_COLOUR
 from xl_addin.engine.snapshot import BUNCHING_WINDOW_DAYS, DAYS_OVERDUE, Snapshot
 from xl_addin.workbook.sheet_rows import SheetRows
+from xl_addin.workbook.zip_package import PackageWriter
 
 DATE_FORMAT = "yyyy-mm-dd"
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
@@ -55,47 +57,58 @@ class _Cells:
     def __init__(self, sheet: WriteOnlyWorksheet) -> None:
         self.sheet = sheet
         self.rows = SheetRows()
-        self.styles: dict[tuple[int, int, str | None], int] = {}
+        self.styles: dict[tuple[int, int], _StylesByKind] = {}
 
-    def _style(self, value: Any, font: Font | None, fill: PatternFill | None) -> int:
-        number_format = _number_format(value)
+    def _styles(self, font: Font | None, fill: PatternFill | None) -> _StylesByKind:
+        """Style ids by the kind of value (a date's number format) with this font and fill."""
+        key = (id(font), id(fill))  # hashing a Font or a fill costs more than the cell
+        styles = self.styles.get(key)
+        if styles is None:
+            styles = self.styles[key] = _StylesByKind(partial(self._new_style, font=font, fill=fill))
+        return styles
+
+    def _new_style(self, kind: type, *, font: Font | None, fill: PatternFill | None) -> int:
+        number_format = _number_format(kind)
         if not (font or fill or number_format):
             return 0
-        key = (id(font), id(fill), number_format)  # hashing a Font or a fill costs more than the cell
-        if key not in self.styles:
-            cell = WriteOnlyCell(self.sheet)
-            if font:
-                cell.font = font
-            if fill:
-                cell.fill = fill
-            if number_format:
-                cell.number_format = number_format
-            self.styles[key] = cell.style_id
-        return self.styles[key]
+        cell = WriteOnlyCell(self.sheet)
+        if font:
+            cell.font = font
+        if fill:
+            cell.fill = fill
+        if number_format:
+            cell.number_format = number_format
+        return cell.style_id
 
-    def row(self, values: Iterable[Any], *, font: Font | None = None, fill: PatternFill | None = None) -> None:
-        if font is None and fill is None:  # most rows: only dates and times need a style
-            self.rows.append([(value, self._style(value, None, None) if isinstance(value, _TIMES) else 0)
-                              for value in values])
-            return
-        self.rows.append([(value, self._style(value, font, fill)) for value in values])
+    def row(self, values: Sequence[Any], *, font: Font | None = None, fill: PatternFill | None = None) -> None:
+        self.rows.append(list(zip(values, map(self._styles(font, fill).__getitem__, map(type, values)),
+                                  strict=True)))
 
     def cells(self, *pairs: tuple[Any, Font | None]) -> None:
         """One row whose cells differ in font."""
-        self.rows.append([(value, self._style(value, font, None)) for value, font in pairs])
+        self.rows.append([(value, self._styles(font, None)[type(value)]) for value, font in pairs])
 
 
-_TIMES = (dt.date, dt.time, dt.timedelta)
+class _StylesByKind(dict[type, int]):
+    """A style id for each kind of value, made when a kind is first seen."""
+
+    def __init__(self, make: Callable[[type], int]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, kind: type) -> int:
+        style = self[kind] = self.make(kind)
+        return style
 
 
-def _number_format(value: Any) -> str | None:
-    if isinstance(value, dt.datetime):
+def _number_format(kind: type) -> str | None:
+    if issubclass(kind, dt.datetime):
         return MOMENT_FORMAT
-    if isinstance(value, dt.date):
+    if issubclass(kind, dt.date):
         return DATE_FORMAT
-    if isinstance(value, dt.time):
+    if issubclass(kind, dt.time):
         return "h:mm:ss"
-    if isinstance(value, dt.timedelta):
+    if issubclass(kind, dt.timedelta):
         return "[hh]:mm:ss"
     return None
 
@@ -108,18 +121,20 @@ class SnapshotWorkbook:
         self.rows = rows
 
     def save(self, target: Path) -> None:
+        """openpyxl's package with each sheet's rows put in: its other parts copied as it compressed them, the
+        rows made into XML here while a thread compresses what was made before."""
         frame = io.BytesIO()
         self.workbook.save(frame)
         rows = {sheet.path.lstrip("/"): sheet_rows for sheet, sheet_rows in self.rows}  # named when saved
-        with zipfile.ZipFile(frame) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        with zipfile.ZipFile(frame) as source, target.open("wb") as out:
+            writer = PackageWriter(out)
             for info in source.infolist():
-                data = source.read(info.filename)
-                if info.filename not in rows:
-                    out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
-                    continue
-                with out.open(info, "w") as part:
-                    for chunk in _with_rows(data, rows[info.filename]):
-                        part.write(chunk)
+                if info.filename in rows:
+                    writer.write(info.filename, _with_rows(source.read(info.filename), rows[info.filename]),
+                                 like=info)
+                else:
+                    writer.copy(frame, info)
+            writer.close()
 
 
 def _with_rows(sheet_xml: bytes, rows: SheetRows) -> Iterator[bytes]:
@@ -182,7 +197,7 @@ def _write_register(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> SheetRows:
     cells.row(snapshot.columns, font=BOLD, fill=HEADER_FILL)
     for item in snapshot.items:
         late = item.get(DAYS_OVERDUE) is not None
-        cells.row((item.get(name) for name in snapshot.columns), fill=OVERDUE_FILL if late else None)
+        cells.row(list(map(item.get, snapshot.columns)), fill=OVERDUE_FILL if late else None)
     return cells.rows
 
 

@@ -18,6 +18,8 @@ SNAPSHOT_SCHEMA_FILE = "snapshot.schema.json"
 
 
 def snapshot_document(snapshot: Snapshot) -> dict[str, Any]:
+    """The document `dumps` writes. Cell values stay as the register holds them; dates and times become ISO
+    text as they are encoded."""
     steady = snapshot.steady_stream
     window = None
     if steady.busiest_start is not None and steady.busiest_end is not None:
@@ -41,12 +43,12 @@ def snapshot_document(snapshot: Snapshot) -> dict[str, Any]:
                                    for code, severity, count in snapshot.data_quality]},
         "sinceBasis": snapshot.since_basis,
         "review": [{"key": table.key, "title": table.title, "columns": list(table.columns),
-                    "rows": [[json_value(value) for value in row] for row in table.rows],
+                    "rows": [list(row) for row in table.rows],
                     **({"unavailable": table.unavailable} if table.unavailable else {})}
                    for table in snapshot.tables],
         "columns": list(snapshot.columns),
-        "items": [{"row": item["row"], "values": {column: json_value(item.get(column))
-                                                  for column in snapshot.columns}}
+        # cell values as they are: the encoder writes dates in ISO form (_as_text), as json_value does
+        "items": [{"row": item["row"], "values": {column: item.get(column) for column in snapshot.columns}}
                   for item in snapshot.items],
     }
 
@@ -69,13 +71,17 @@ def dumps(document: Mapping[str, Any]) -> str:
 
 # One encoder for the one-line values: json.dumps with any option builds a new encoder on every call, about a
 # fifth of the encoding time for a 10,000-item register.
-_ONE_LINE = json.JSONEncoder(ensure_ascii=False)
+def _as_text(value: Any) -> Any:
+    return json_value(value)  # called by the encoder only for what JSON has no form for: dates, times...
+
+
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, default=_as_text)
 
 
 def _compact(value: Any, *, indent: int | None = None) -> str:
     if indent is None:
         return _ONE_LINE.encode(value)
-    return json.dumps(value, ensure_ascii=False, indent=indent)
+    return json.dumps(value, ensure_ascii=False, indent=indent, default=_as_text)
 
 
 def _lines(texts: list[str], margin: str) -> str:
