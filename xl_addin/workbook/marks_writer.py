@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.sax.saxutils import escape, quoteattr
 
 from xl_addin.engine.findings import column_letter, range_bounds
 from xl_addin.engine.marks import (
@@ -45,6 +44,7 @@ from xl_addin.workbook.notes import Notes
 from xl_addin.workbook.package import sheet_parts, workbook_part
 from xl_addin.workbook.sheet_edit import Restyle, RowEdit, SheetEditor
 from xl_addin.workbook.styles import StyleSheet
+from xl_addin.workbook.xml_text import escape, quoteattr
 from xl_addin.workbook.zip_package import CHUNK, PackageWriter, deflate
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

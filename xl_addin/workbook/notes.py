@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
 from xl_addin.engine.findings import column_letter
 from xl_addin.workbook.sheet_edit import column_number
+from xl_addin.workbook.xml_text import escape
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REFERENCE = re.compile(r"([A-Z]+)(\d+)")

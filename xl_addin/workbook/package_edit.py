@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from xml.sax.saxutils import quoteattr
 
 from defusedxml import ElementTree
+
+from xl_addin.workbook.xml_text import quoteattr
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 from xml.parsers import expat
-from xml.sax.saxutils import escape
 
 from xl_addin.engine.findings import column_letter
+from xl_addin.workbook.xml_text import escape
 
 _ROW_NUMBER = re.compile(rb'\sr\s*=\s*"(\d+)"')
 _CELL = re.compile(rb"<((?:[\w.-]+:)?)c\b([^>]*?)(/?)>")
