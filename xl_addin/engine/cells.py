@@ -30,7 +30,8 @@ def cell_findings(register: Register) -> dict[int, dict[str, Finding]]:
     found: dict[int, dict[str, Finding]] = defaultdict(dict)
     for column, values in register.cells.items():
         # tested once per distinct value: almost every column has neither
-        odd = {v for v in set(values) if type(v) is CellError or (type(v) is str and _CONTROL.search(v))}
+        odd = {v for v in register.distinct(column)
+               if type(v) is CellError or (type(v) is str and _CONTROL.search(v))}
         number = register.columns[column]
         for index in rows_holding(values, odd):
             value = values[index]

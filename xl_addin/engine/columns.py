@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from itertools import compress
 from typing import Any
 
@@ -19,11 +20,12 @@ def rows_holding(column: Sequence[Any], values: Iterable[Any]) -> Iterator[int]:
     return compress(range(len(column)), map(wanted.__contains__, column))
 
 
-def bad_values(column: Sequence[Any], tests: Sequence[IsBad],
-               among: Sequence[BadAmong] | None = None) -> Iterator[int]:
+def bad_values(column: Sequence[Any], tests: Sequence[IsBad], among: Sequence[BadAmong] | None = None,
+               distinct_values: AbstractSet[Any] | None = None) -> Iterator[int]:
     """Indexes of the non-empty cells that fail any of `tests`; each distinct value is tested once, or, with
-    `among` (the same tests, each over the set of distinct values at once), the distinct values as a whole."""
-    distinct = set(column)
+    `among` (the same tests, each over the set of distinct values at once), the distinct values as a whole.
+    `distinct_values`: the column's distinct values, when known already."""
+    distinct = set(column) if distinct_values is None else set(distinct_values)
     distinct.discard(None)
     # True == 1 and False == 0, and a set keeps only one of each pair: where the column may mix them (a 0 or 1
     # is there: its type is only known from a scan, in C), test (type, value) pairs instead

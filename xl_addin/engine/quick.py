@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from itertools import compress, repeat
-from operator import and_, is_, is_not
+from operator import is_, is_not
 from typing import Any
 
 from xl_addin.engine.columns import bad_values
@@ -41,18 +41,22 @@ def _doubtful(document: Mapping[str, Any], context: RegisterContext, register: R
     for name, column_rules in plans:
         if name in cells and column_rules:
             flagged.update(bad_values(cells[name], [rule.breaks for rule in column_rules],
-                                      [rule.breaks_among for rule in column_rules]))
+                                      [rule.breaks_among for rule in column_rules], register.distinct(name)))
     for name, keyword in KEYWORDS.items():
         if name in document:
             flagged.update(keyword.quick(document[name], context, cells, len(register)))
     for column, values, needed, emptied_names in rules:
         if column not in cells:
             continue
-        applies = list(map(values.__contains__, cells[column]))
+        if not values & register.distinct(column):
+            continue  # no item is at these statuses
+        applying = list(compress(positions, map(values.__contains__, cells[column])))
+        # a column filled in everywhere (or empty everywhere) settles its part of the rule without a look at rows
         for name in needed:
-            if name in cells:
-                flagged.update(compress(positions, map(and_, applies, map(is_, cells[name], repeat(None)))))
+            if name in cells and None in register.distinct(name):
+                flagged.update(compress(applying, map(is_, map(cells[name].__getitem__, applying), repeat(None))))
         for name in emptied_names:
-            if name in cells:
-                flagged.update(compress(positions, map(and_, applies, map(is_not, cells[name], repeat(None)))))
+            if name in cells and len(register.distinct(name)) > (None in register.distinct(name)):
+                flagged.update(compress(applying, map(is_not, map(cells[name].__getitem__, applying),
+                                                      repeat(None))))
     return flagged

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress, repeat
@@ -85,6 +86,15 @@ class Register:
     date_order: str | None = None  # how dates typed as text were read ("dmy"...), if they were
     # the values of columns outside the schema, by their header, when asked for (migrating keeps them)
     extras: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+    # column -> its distinct values, made once (the quick checks and the cell scan each look at them)
+    _distinct: dict[str, AbstractSet[Any]] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def distinct(self, column: str) -> AbstractSet[Any]:
+        """The column's distinct values, None included where a cell is empty."""
+        found = self._distinct.get(column)
+        if found is None:
+            found = self._distinct[column] = set(self.cells[column])
+        return found
 
     @classmethod
     def from_rows(cls, file: str, sheet: str, header_row: int, layout: HeaderLayout,
@@ -145,16 +155,21 @@ def normalise_column(values: Sequence[Any]) -> list[Any]:
     """`normalise` over a column. Where values repeat (choices, ratings, dates) it is paid once per distinct
     value and mapped back in C; free text, or a column holding booleans (True == 1 and False == 0 as dict
     keys), goes cell by cell with the common kinds inline."""
+    return _normalised(values)[0]
+
+
+def _normalised(values: Sequence[Any]) -> tuple[list[Any], AbstractSet[Any] | None]:
+    """normalise_column, and the distinct values it gives when they are known on the way."""
     distinct = set(values)
     if _already_normal(distinct):  # most columns, checked in C: dates, whole numbers, trimmed text
-        return list(values)
+        return list(values), distinct
     if len(distinct) * 4 > len(values) or bool in set(map(type, distinct)):
         return [v if v is None or (kind := type(v)) is int or kind is dt.date
                 else (v.strip() or None) if kind is str
                 else int(v) if kind is float and v.is_integer()
-                else normalise(v) for v in values]
+                else normalise(v) for v in values], None
     normalised = {value: normalise(value) for value in distinct}
-    return list(map(normalised.__getitem__, values))
+    return list(map(normalised.__getitem__, values)), set(normalised.values())
 
 
 def build_register(file: str, sheet: str, header_row: int, layout: HeaderLayout,
@@ -205,11 +220,15 @@ def register_from_columns(file: str, sheet: str, header_row: int, layout: Header
             else:
                 filled.update(compress(positions, map(is_not, values, repeat(None))))
     wanted = [name for name in layout.columns if needed is None or name in needed]
-    cells_by_name = {name: normalise_column(raw(name)) for name in wanted}
+    normalised = {name: _normalised(raw(name)) for name in wanted}
+    cells_by_name = {name: values for name, (values, _) in normalised.items()}
     kept = {text: normalise_column(at(number)) for text, number in layout.extra_columns.items()} if extras else {}
     if len(filled) != size:
         keep = sorted(filled)
         numbers = [numbers[index] for index in keep]
         cells_by_name = {name: [values[index] for index in keep] for name, values in cells_by_name.items()}
         kept = {text: [values[index] for index in keep] for text, values in kept.items()}
-    return Register(file, sheet, header_row, layout, tuple(numbers), cells_by_name, table, extras=kept)
+    register = Register(file, sheet, header_row, layout, tuple(numbers), cells_by_name, table, extras=kept)
+    if len(filled) == size:  # no blank row was dropped: the distinct values found are the register's
+        register._distinct.update((name, distinct) for name, (_, distinct) in normalised.items() if distinct)
+    return register
