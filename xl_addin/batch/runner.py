@@ -109,40 +109,54 @@ def batches_for(count: int, jobs: int) -> list[range]:
 def _check_in_workers(paths: Sequence[Source], options: BatchOptions, jobs: int,
                       progress: Progress | None) -> list[FileResult]:
     """`jobs - 1` worker processes and this one: the main process would otherwise sit waiting, and every file it
-    checks itself costs no hand-over. Workers are kept two batches ahead; this process takes the next batch
-    whenever they are."""
+    checks itself costs no hand-over. Each worker is handed its next batch the moment it returns one (from the
+    pool's result thread), so it never waits on this process; this process takes batches from the other end."""
     batches = deque(batches_for(len(paths), jobs))
     workers = min(jobs - 1, len(batches))
     finished: dict[int, FileResult] = {}
-    in_flight = threading.Semaphore(2 * workers)
     failures: list[BaseException] = []
+    returned = threading.Semaphore(0)  # one release per batch a worker returns (or fails on)
+    pool = None
+
+    def hand_over() -> bool:
+        try:
+            batch = batches.popleft()  # deque: safe between threads
+        except IndexError:
+            return False
+        assert pool is not None
+        pool.apply_async(_check_batch, ([(index, paths[index]) for index in batch],), callback=done,
+                         error_callback=failed)
+        return True
 
     def done(results: dict[int, FileResult]) -> None:  # in the pool's result thread
         finished.update(results)
-        in_flight.release()
+        hand_over()
+        returned.release()
 
     def failed(error: BaseException) -> None:
         failures.append(error)
-        in_flight.release()
+        returned.release()
 
     gc.freeze()  # the forked workers share the engine's objects; the collector touching them would copy every page
     pool = _context().Pool(workers, initializer=_start_worker, initargs=(options,))
     try:
-        while batches and not failures:
-            while batches and in_flight.acquire(blocking=False):
-                task = [(index, paths[index]) for index in batches.popleft()]
-                pool.apply_async(_check_batch, (task,), callback=done, error_callback=failed)
-            if batches:
-                finished.update(check_batch([(index, paths[index]) for index in batches.pop()], options))
+        for _ in range(workers):
+            hand_over()
+        while not failures:
+            try:
+                batch = batches.pop()
+            except IndexError:
+                break
+            finished.update(check_batch([(index, paths[index]) for index in batch], options))
             if progress:
                 progress(len(finished), len(paths))
-        pool.close()
         while len(finished) < len(paths) and not failures:
-            in_flight.acquire(timeout=0.05)  # wakes for each batch done, and for Ctrl-C
+            returned.acquire(timeout=0.05)  # wakes for each batch returned, and for Ctrl-C
             if progress:
                 progress(len(finished), len(paths))
         if failures:
             raise failures[0]
+        pool.close()
     except KeyboardInterrupt:
         with interrupts_ignored():  # a second Ctrl-C while the workers are stopped must not leave them behind
             pool.terminate()
