@@ -43,10 +43,7 @@ def match_header(cells: Sequence[Any], schema: RegisterSchema, *, first_column: 
     brackets ("Likelihood (1-5)"); note extras and repeats. With `group` (the row above), a two-row header: a
     sub-column is read by its own text or, failing that, with its group's ("Residual risk Likelihood"), and a
     cell empty below takes the text above (a header merged down both rows)."""
-    by_key: dict[str, str | None] = {header_key(header): column.name for column in schema.columns
-                                     for header in column.headers}
-    if schema.mapping is not None:  # a mapping's headers win: mapped to a column, or kept as an extra (None)
-        by_key.update({header_key(header): target for header, target in schema.mapping.columns.items()})
+    by_key = schema.header_keys
     columns: dict[str, int] = {}
     extra: dict[str, int] = {}
     duplicates: dict[int, tuple[str, int]] = {}

@@ -16,7 +16,7 @@ from typing import Any
 from xl_addin.engine.columns import bad_values
 from xl_addin.engine.keywords import KEYWORDS, RegisterContext
 from xl_addin.engine.register import Register
-from xl_addin.engine.value_rules import Unsupported, root_supported, status_rules, value_rules
+from xl_addin.engine.value_rules import schema_rules
 
 
 def doubtful_rows(document: Mapping[str, Any], context: RegisterContext, register: Register) -> set[int] | None:
@@ -24,17 +24,12 @@ def doubtful_rows(document: Mapping[str, Any], context: RegisterContext, registe
 
     Columns missing from the register are not checked: findings about them are dropped anyway.
     """
-    try:
-        return _doubtful(document, context, register)
-    except Unsupported:
+    parsed = schema_rules(document)
+    if parsed is None:
         return None
-
-
-def _doubtful(document: Mapping[str, Any], context: RegisterContext, register: Register) -> set[int]:
-    root_supported(document)
     cells = register.cells
-    plans = [(name, value_rules(spec)) for name, spec in document.get("properties", {}).items()]
-    rules = [(rule.column, rule.values, rule.required, rule.emptied) for rule in status_rules(document)]
+    plans = parsed.columns.items()
+    rules = [(rule.column, rule.values, rule.required, rule.emptied) for rule in parsed.statuses]
 
     flagged: set[int] = set()
     positions = range(len(register))

@@ -13,14 +13,7 @@ from typing import Any
 
 from xl_addin.engine.keywords import KEYWORDS, RegisterContext
 from xl_addin.engine.keywords.base import RowError
-from xl_addin.engine.value_rules import (
-    StatusRule,
-    Unsupported,
-    ValueRule,
-    root_supported,
-    status_rules,
-    value_rules,
-)
+from xl_addin.engine.value_rules import StatusRule, ValueRule, schema_rules, value_rules
 
 RowErrors = Callable[[Mapping[str, Any]], Iterator[RowError]]  # a row's non-empty values -> its errors
 
@@ -40,12 +33,10 @@ class _Subschema:
 
 def row_errors(document: Mapping[str, Any], context: RegisterContext) -> RowErrors | None:
     """The errors of one row under `document`, or None when the schema is beyond these checks."""
-    try:
-        root_supported(document)
-        columns = {name: value_rules(spec) for name, spec in document.get("properties", {}).items()}
-        statuses = status_rules(document)
-    except Unsupported:
+    parsed = schema_rules(document)
+    if parsed is None:
         return None
+    columns, statuses = parsed.columns, parsed.statuses
     subschema = _Subschema()
     steps: list[Callable[[Mapping[str, Any]], Iterator[RowError]]] = []
     for keyword, value in document.items():  # jsonschema reports keyword by keyword, in the schema's order

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,9 +28,12 @@ class RegisterSchemaError(Exception):
     """The schema file itself is wrong; the message says how, in plain words."""
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def header_key(text: str) -> str:
     """Headers match ignoring case, spacing and punctuation ("Target date", "TARGET-DATE", "target_date")."""
-    return re.sub(r"[\W_]+", "", text.casefold())
+    return _NOT_WORD.sub("", text.casefold())
 
 
 def value_key(text: str) -> str:
@@ -95,6 +99,17 @@ class RegisterSchema:
         """The column that plays a role (id, status, owner...), if the schema names one."""
         value = self.roles.get(name)
         return value if isinstance(value, str) else None
+
+    @cached_property
+    def header_keys(self) -> Mapping[str, str | None]:
+        """Each header the schema knows (names, aliases, a mapping's headers), by header_key, and the column
+        it means (None: a mapping's extra column, kept as it is). Made once: every sheet's header is matched
+        against it."""
+        keys: dict[str, str | None] = {header_key(header): column.name for column in self.columns
+                                       for header in column.headers}
+        if self.mapping is not None:  # a mapping's headers win: mapped to a column, or kept as an extra (None)
+            keys.update({header_key(header): target for header, target in self.mapping.columns.items()})
+        return keys
 
     @property
     def computed_columns(self) -> tuple[str, ...]:

@@ -246,3 +246,34 @@ def _condition(rule: Mapping[str, Any]) -> tuple[str, frozenset[str]]:
     if not all(isinstance(value, str) for value in values):
         raise Unsupported("if")
     return column, frozenset(values)
+
+
+@dataclass(frozen=True)
+class SchemaRules:
+    """A schema's row rules as these checks read them: each column's value rules and the status rules."""
+
+    columns: Mapping[str, list[ValueRule]]
+    statuses: list[StatusRule]
+
+
+# Parsed once per schema document, not once per file of a batch; the document itself is kept as the key's
+# owner, so an id is never taken for another document's.
+_PARSED: dict[int, tuple[Mapping[str, Any], SchemaRules | None]] = {}
+
+
+def schema_rules(document: Mapping[str, Any]) -> SchemaRules | None:
+    """The document's rules, or None when it uses anything these checks do not cover."""
+    known = _PARSED.get(id(document))
+    if known is not None and known[0] is document:
+        return known[1]
+    try:
+        root_supported(document)
+        rules: SchemaRules | None = SchemaRules(
+            {name: value_rules(spec) for name, spec in document.get("properties", {}).items()},
+            status_rules(document))
+    except Unsupported:
+        rules = None
+    if len(_PARSED) >= 16:
+        _PARSED.clear()
+    _PARSED[id(document)] = (document, rules)
+    return rules

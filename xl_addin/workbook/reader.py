@@ -4,12 +4,13 @@ calamine cannot answer (openpyxl_grid)."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any, BinaryIO, Literal, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol
 
 from defusedxml import DefusedXmlException
 
@@ -30,6 +31,9 @@ from xl_addin.workbook.package import (
     tables,
     workbook_part,
 )
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 
 def unreadable(file: str, reason: str) -> Finding:
@@ -150,17 +154,38 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
     # calamine reads #REF! and its kind as empty cells, so a workbook holding error cells is read by openpyxl.
     # Whether it does is a byte search of its sheets, made in a thread while calamine parses (it lets go of
     # the interpreter), so that it costs no time.
-    import concurrent.futures  # here: most commands never reach this, and it costs start-up time
-
-    errors = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    has_errors = _error_scanner().submit(_has_error_cells, path, sheets)
     try:
-        has_errors = errors.submit(_has_error_cells, path, sheets)
         found = _read_with(path, ["calamine", "openpyxl"], package, schema, file, workbook)
-        if has_errors.result():
-            return _read_with(path, ["openpyxl"], package, schema, file, workbook)
-        return found
-    finally:
-        errors.shutdown(wait=True)
+    except BaseException:
+        has_errors.cancel()  # one already running finishes on its own
+        raise
+    if has_errors.result():
+        return _read_with(path, ["openpyxl"], package, schema, file, workbook)
+    return found
+
+
+_scanner: Executor | None = None
+
+
+def _error_scanner() -> Executor:
+    """One thread for the error-cell scans of every file a process reads (a thread per file cost more than
+    the scan of a small one). A forked worker starts without it: the parent's thread does not exist there."""
+    global _scanner
+    if _scanner is None:
+        from concurrent.futures import ThreadPoolExecutor  # here: most commands never read a register
+
+        _scanner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlreg-error-cells")
+    return _scanner
+
+
+def _forget_scanner() -> None:
+    global _scanner
+    _scanner = None
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, where workers start afresh
+    os.register_at_fork(after_in_child=_forget_scanner)
 
 
 def _has_error_cells(path: Path, sheets: dict[str, str]) -> bool:
