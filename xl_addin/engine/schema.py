@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -31,6 +31,7 @@ class RegisterSchemaError(Exception):
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=8192)  # the same headers come back in every file of a batch
 def header_key(text: str) -> str:
     """Headers match ignoring case, spacing and punctuation ("Target date", "TARGET-DATE", "target_date")."""
     return _NOT_WORD.sub("", text.casefold())

@@ -91,27 +91,43 @@ def _padded(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
     return False
 
 
+# Nearly every prolog ends within its first few hundred bytes: look there first, at most once further.
+_FIRST_LOOK = 4096
+
+
 def _declares_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: Limits) -> bool:
     """True when the part's prolog (everything before the root element) holds a DTD, or is too long to be
     an honest one."""
     with archive.open(entry) as stream:
-        head = stream.read(limits.max_prolog_bytes)
+        head = stream.read(min(_FIRST_LOOK, limits.max_prolog_bytes))
+        verdict = _prolog_verdict(head, whole=len(head) < _FIRST_LOOK, limit=limits.max_prolog_bytes)
+        if verdict is None:
+            head += stream.read(limits.max_prolog_bytes - len(head))
+            verdict = _prolog_verdict(head, whole=True, limit=limits.max_prolog_bytes)
+    return bool(verdict)
+
+
+def _prolog_verdict(head: bytes, *, whole: bool, limit: int) -> bool | None:
+    """Whether `head` (the part's first bytes; `whole`: all there is to read, or all that will be) shows a DTD
+    or a prolog longer than `limit`; None when it ends before the prolog does."""
     text = _decode(head)
     position = 0
     while True:
         position = _skip_space(text, position)
+        if not whole and len(text) - position < 16:
+            return None  # a declaration may begin right at the end
         if text.startswith("<?", position):
-            end = text.find("?>", position)
+            end, closing = text.find("?>", position), "?>"
         elif text.startswith("<!--", position):
-            end = text.find("-->", position)
+            end, closing = text.find("-->", position), "-->"
         else:
             # "<!DOCTYPE" (or any other declaration) is refused; the root element, or something that is not
             # XML at all, ends the prolog and is left to the parser
             return text.startswith("<!", position)
         if end < 0:
             # a prolog of comments longer than the limit: no workbook has one
-            return len(head) >= limits.max_prolog_bytes
-        position = end + 2
+            return None if not whole else len(head) >= limit
+        position = end + len(closing)  # past "-->" whole: after its "--" a ">" looked like the root element
 
 
 def _skip_space(text: str, position: int) -> int:
