@@ -164,7 +164,9 @@ class HeaderSearch:
                 continue
             readings = [match_header(cells, self.schema, first_column=first_column)]
             below = top[position + 1] if position + 1 < len(top) else None
-            if below is not None and below[0] == number + 1 and (readings[0].score() or readings[0].extra_columns):
+            complete = readings[0].score() == len(self.schema.columns)  # no two-row reading can read more
+            if below is not None and below[0] == number + 1 and not complete and (
+                    readings[0].score() or readings[0].extra_columns):
                 # a group row reads some columns itself, and lends its text to the sub-columns' empty cells
                 two_rows = match_header(below[1], self.schema, first_column=first_column, group=cells)
                 lower = match_header(below[1], self.schema, first_column=first_column)
