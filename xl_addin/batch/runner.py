@@ -49,16 +49,6 @@ class Interrupted(Exception):
         self.results = results
 
 
-class WorkerLost(Interrupted):
-    """A worker process ended without answering (killed, for lack of memory say): the run stops rather than
-    wait for it forever. `held` are the files handed to workers and not answered: one of them was being
-    checked when it ended."""
-
-    def __init__(self, results: list[FileResult], held: list[str]) -> None:
-        super().__init__(results)
-        self.held = held
-
-
 def check_one(path: Source, options: BatchOptions) -> FileResult:
     """One file, as a worker runs it; a file in a store is fetched by the worker itself."""
     if isinstance(path, str):
@@ -126,7 +116,6 @@ def _check_in_workers(paths: Sequence[Source], options: BatchOptions, jobs: int,
     finished: dict[int, FileResult] = {}
     failures: list[BaseException] = []
     returned = threading.Semaphore(0)  # one release per batch a worker returns (or fails on)
-    held: dict[int, range] = {}  # batches handed to workers and not yet answered, by their first index
     pool = None
 
     def hand_over() -> bool:
@@ -135,14 +124,12 @@ def _check_in_workers(paths: Sequence[Source], options: BatchOptions, jobs: int,
         except IndexError:
             return False
         assert pool is not None
-        held[batch.start] = batch
         pool.apply_async(_check_batch, ([(index, paths[index]) for index in batch],), callback=done,
                          error_callback=failed)
         return True
 
     def done(results: dict[int, FileResult]) -> None:  # in the pool's result thread
         finished.update(results)
-        held.pop(min(results), None)
         hand_over()
         returned.release()
 
@@ -152,18 +139,6 @@ def _check_in_workers(paths: Sequence[Source], options: BatchOptions, jobs: int,
 
     gc.freeze()  # the forked workers share the engine's objects; the collector touching them would copy every page
     pool = _context().Pool(workers, initializer=_start_worker, initargs=(options,))
-    started = _children()  # the pool's workers: the pool replaces one that ends, but its batch is lost
-
-    def stop_if_a_worker_ended() -> None:
-        if started <= _children():
-            return
-        assert pool is not None
-        pool.terminate()  # no more answers: what is held now stays unanswered
-        pool.join()
-        raise WorkerLost([finished[index] for index in sorted(finished)],
-                         [str(paths[index]) for batch in sorted(held.values(), key=lambda b: b.start)
-                          for index in batch])
-
     try:
         for _ in range(workers):
             hand_over()
@@ -175,12 +150,10 @@ def _check_in_workers(paths: Sequence[Source], options: BatchOptions, jobs: int,
             finished.update(check_batch([(index, paths[index]) for index in batch], options))
             if progress:
                 progress(len(finished), len(paths))
-            stop_if_a_worker_ended()
         while len(finished) < len(paths) and not failures:
-            returned.acquire(timeout=0.05)  # wakes for each batch returned, for Ctrl-C, and to look at workers
+            returned.acquire(timeout=0.05)  # wakes for each batch returned, and for Ctrl-C
             if progress:
                 progress(len(finished), len(paths))
-            stop_if_a_worker_ended()
         if failures:
             raise failures[0]
         pool.close()
@@ -194,12 +167,6 @@ def _check_in_workers(paths: Sequence[Source], options: BatchOptions, jobs: int,
         raise
     pool.join()
     return [finished[index] for index in range(len(paths))]
-
-
-def _children() -> set[int]:
-    import multiprocessing
-
-    return {process.pid for process in multiprocessing.active_children() if process.pid is not None}
 
 
 def _context() -> BaseContext:

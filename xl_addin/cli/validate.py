@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from xl_addin.cli import common
-from xl_addin.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, FAIL_LEVELS, UsageError
+from xl_addin.cli.common import EXIT_INTERRUPTED, FAIL_LEVELS, UsageError
 from xl_addin.errors import not_found
 
 
@@ -45,14 +45,7 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.batch.inputs import collect
     from xl_addin.batch.progress import Progress
-    from xl_addin.batch.runner import (
-        BatchOptions,
-        Interrupted,
-        WorkerLost,
-        check_many,
-        default_jobs,
-        interrupts_ignored,
-    )
+    from xl_addin.batch.runner import BatchOptions, Interrupted, check_many, default_jobs, interrupts_ignored
     from xl_addin.report.findings import REPORTERS
     from xl_addin.report.run import CheckRun
 
@@ -91,11 +84,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         with interrupts_ignored():  # the report of what was done is written whole, however often Ctrl-C comes
             out.write(REPORTERS[settings["format"]](run))
             out.flush()
-            if isinstance(stop, WorkerLost):
-                print("xlreg: a worker process ended without finishing (killed, perhaps for lack of memory) while "
-                      f"checking one of: {', '.join(stop.held)}. Check those files on their own, or with "
-                      "--jobs 1.", file=sys.stderr)
-                return EXIT_USAGE
             print("xlreg: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     out.write(REPORTERS[settings["format"]](CheckRun(results, fail_on)))
