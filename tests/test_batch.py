@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jsonschema import Draft7Validator
@@ -220,6 +222,67 @@ def test_ctrl_c_stops_promptly_with_the_report_so_far(tmp_path: Path, jobs: str)
     assert f"Interrupted: {1500 - checked} file(s) were not checked." in out
     time.sleep(0.5)
     assert _processes_mentioning(str(drive)) == [], "workers left running"
+
+
+def test_a_worker_killed_mid_run_costs_the_run_nothing(tmp_path: Path) -> None:
+    drive = tmp_path / "many"
+    drive.mkdir()
+    for index in range(1500):
+        os.link(resources.sample_path(), drive / f"team_{index:04d}.xlsx")
+    command = [sys.executable, "-m", "xl_addin", "validate", str(drive), "--jobs", "2", "--as-of", "2026-11-25"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    assert process.poll() is None, "the run ended before a worker could be killed"
+    [worker] = _children_of(process.pid)
+    os.kill(worker, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    try:
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    # the files it held are checked again, each alone: none of them was to blame, so the report is whole
+    assert process.returncode == 1 and "Traceback" not in err, err
+    assert re.search(r"^1500 files checked", out, re.MULTILINE) and "Interrupted" not in out
+    assert "unreadable" not in out
+    time.sleep(0.5)
+    assert _processes_mentioning(str(drive)) == [], "workers left running"
+
+
+def test_the_file_that_ends_its_worker_is_the_one_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xl_addin.batch import runner, workers
+    from xl_addin.batch.runner import BatchOptions
+    from xl_addin.workbook.schema_file import load_schema
+
+    paths = [tmp_path / f"team_{index:02d}.xlsx" for index in range(40)]
+    for path in paths:
+        os.link(resources.sample_path(), path)
+    main_process = os.getpid()
+    checked = runner.check_one
+
+    def poisoned(path: Path, options: BatchOptions) -> Any:
+        if path.name == "team_03.xlsx" and os.getpid() != main_process:
+            os.kill(os.getpid(), signal.SIGKILL)  # a file that takes its process down
+        return checked(path, options)
+
+    monkeypatch.setattr(runner, "check_one", poisoned)  # forked workers inherit it
+    monkeypatch.setattr(workers, "check_one", poisoned)
+    options = BatchOptions(schema=load_schema(resources.default_schema_path()), today=dt.date(2026, 11, 25))
+    results = runner.check_many(paths, options, jobs=2)
+    assert [result.file for result in results] == [str(path) for path in paths]
+    [lost] = [result for result in results if not result.checked]
+    assert lost.file.endswith("team_03.xlsx") and lost.findings[0].code == "unreadable-file"
+    assert "ended without an answer" in lost.findings[0].message
+    assert all(result.rows_checked == results[0].rows_checked for result in results if result is not lost)
+
+
+def _children_of(parent: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                children.append(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return children
 
 
 def _processes_mentioning(text: str) -> list[int]:
