@@ -21,7 +21,7 @@ from xl_addin.engine.feeds.tickets import ticket_proposals
 from xl_addin.engine.findings import column_letter
 from xl_addin.engine.marks import ColumnValues, LogRows, Marks
 from xl_addin.engine.register import Register
-from xl_addin.engine.schema import RegisterSchema
+from xl_addin.engine.schema import RegisterSchema, numbered_id
 from xl_addin.errors import ActionFailed
 from xl_addin.workbook.actions import Output, load_register
 from xl_addin.workbook.feed_file import FeedTable, read_feed
@@ -123,7 +123,9 @@ def run_import(feed: Path, register_path: Path, schema: RegisterSchema, *, kind:
         raise ActionFailed(f"The register has no '{wanted}' column, which an import needs to find its items again "
                            "on the next import: add that column to the register (or a column the schema knows "
                            "by that name), then import again.")
-    plan = plan_import(proposals, _items(register, columns), writable=set(columns))
+    id_column = schema.role("id")
+    plan = plan_import(proposals, _items(register, columns), writable=set(columns),
+                       numbered_as=numbered_id(schema.column(id_column).pattern) if id_column else None)
     not_written = tuple(role for role in FEED_ROLES if role not in columns)
     written = None
     if plan.new_items:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xl_addin.engine.feeds.proposals import Proposal
+from xl_addin.engine.schema import NumberedId
 
 _NUMBERED = re.compile(r"^(.*?)(\d+)$")
 
@@ -34,8 +35,15 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def next_ids(existing: Sequence[Any], count: int, default_prefix: str = "IMP-", width: int = 4) -> list[str]:
-    """`count` new IDs after the highest numbered one (IMP-0061, IMP-0062...), in its prefix and width."""
+def next_ids(existing: Sequence[Any], count: int, default_prefix: str = "IMP-", width: int = 4, *,
+             numbered_as: NumberedId | None = None) -> list[str]:
+    """`count` new IDs after the highest numbered one (IMP-0061, IMP-0062...): in the schema's form when its
+    ID pattern is a numbered one (`numbered_as`), else in the prefix and width of the highest there is."""
+    if numbered_as is not None:
+        used = [number for value in existing
+                if isinstance(value, str) and (number := numbered_as.number(value.strip())) is not None]
+        top = max(used, default=0)
+        return [numbered_as.format(number) for number in range(top + 1, top + 1 + count)]
     numbered = [(int(match.group(2)), match.group(1), len(match.group(2)))
                 for value in existing if isinstance(value, str) and (match := _NUMBERED.match(value.strip()))]
     if numbered:
@@ -45,8 +53,10 @@ def next_ids(existing: Sequence[Any], count: int, default_prefix: str = "IMP-", 
     return [f"{prefix}{number:0{width}d}" for number in range(top + 1, top + 1 + count)]
 
 
-def plan_import(proposals: Sequence[Proposal], items: Sequence[Item], *, writable: set[str]) -> ImportPlan:
-    """What to write: `writable` are the roles the register has a column for (others are left out)."""
+def plan_import(proposals: Sequence[Proposal], items: Sequence[Item], *, writable: set[str],
+                numbered_as: NumberedId | None = None) -> ImportPlan:
+    """What to write: `writable` are the roles the register has a column for (others are left out); new items'
+    IDs follow `numbered_as`, the schema's numbered ID form, when it has one."""
     by_ref = {str(item.values["sourceRef"]).strip(): item for item in items
               if not _blank(item.values.get("sourceRef"))}
     plan = ImportPlan()
@@ -67,7 +77,7 @@ def plan_import(proposals: Sequence[Proposal], items: Sequence[Item], *, writabl
             plan.updated += 1
         else:
             plan.skipped += 1
-    ids = next_ids([item.values.get("id") for item in items], len(fresh))
+    ids = next_ids([item.values.get("id") for item in items], len(fresh), numbered_as=numbered_as)
     plan.new_items = [{"id": new_id, **values} for new_id, values in zip(ids, fresh, strict=True)]
     plan.created = len(fresh)
     return plan
