@@ -8,7 +8,7 @@ the same either way (tests/test_row_errors.py compares the errors with jsonschem
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from xl_addin.engine.keywords import KEYWORDS, RegisterContext
@@ -19,13 +19,16 @@ RowErrors = Callable[[Mapping[str, Any]], Iterator[RowError]]  # a row's non-emp
 
 
 class _Subschema:
-    """What a register keyword may ask of a column's schema: jsonschema's evolve(schema=...).is_valid(v)."""
+    """What a register keyword may ask of a column's schema: jsonschema's evolve(schema=...).is_valid(v). A
+    column's schema from the document comes with the rules parsed for it already (`known`, by identity)."""
 
-    def __init__(self, rules: tuple[ValueRule, ...] = ()) -> None:
+    def __init__(self, known: Mapping[int, Sequence[ValueRule]], rules: Sequence[ValueRule] = ()) -> None:
+        self._known = known
         self._rules = rules
 
     def evolve(self, *, schema: Mapping[str, Any]) -> _Subschema:
-        return _Subschema(tuple(value_rules(schema)))
+        rules = self._known.get(id(schema))
+        return _Subschema(self._known, rules if rules is not None else value_rules(schema))
 
     def is_valid(self, value: Any) -> bool:
         return not any(rule.breaks(value) for rule in self._rules)
@@ -37,7 +40,7 @@ def row_errors(document: Mapping[str, Any], context: RegisterContext) -> RowErro
     if parsed is None:
         return None
     columns, statuses = parsed.columns, parsed.statuses
-    subschema = _Subschema()
+    subschema = _Subschema({id(spec): columns[name] for name, spec in document.get("properties", {}).items()})
     steps: list[Callable[[Mapping[str, Any]], Iterator[RowError]]] = []
     for keyword, value in document.items():  # jsonschema reports keyword by keyword, in the schema's order
         if keyword == "properties":

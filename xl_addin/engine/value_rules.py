@@ -2,8 +2,8 @@
 and the status rules (`allOf` of `if` one column's value `then` required or must-be-empty columns).
 
 Each test answers exactly as jsonschema (Draft 2020-12) does, and says what jsonschema would say: engine.quick
-uses the tests column-wise to clear valid rows, engine.row_errors uses them to report a row's errors. A schema
-using anything else raises Unsupported, and then every row gets jsonschema's full validation.
+uses the tests column-wise to clear valid rows, engine.row_errors uses them to report a row's errors. For a
+schema using anything else `schema_rules` gives None, and every row gets jsonschema's full validation.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ _FAST_TYPES: dict[str, frozenset[type]] = {
 _NUMBER = (int, float)
 
 
-class Unsupported(Exception):
+class _Unsupported(Exception):
     """A schema construct these checks do not cover."""
 
 
@@ -36,11 +36,11 @@ _ROOT_KEYWORDS = frozenset({"$schema", "$id", "title", "description", "$comment"
                             "properties", "allOf", *KEYWORDS})
 
 
-def root_supported(document: Mapping[str, Any]) -> None:
-    """Raise Unsupported unless the schema's root holds only what these checks (and the register keywords)
+def _root_supported(document: Mapping[str, Any]) -> None:
+    """Raise _Unsupported unless the schema's root holds only what these checks (and the register keywords)
     cover."""
     if set(document) - _ROOT_KEYWORDS or document.get("type", "object") != "object":
-        raise Unsupported("root")
+        raise _Unsupported("root")
 
 
 def _is_type(name: str, v: Any) -> bool:
@@ -171,7 +171,7 @@ def value_rules(spec: Mapping[str, Any]) -> list[ValueRule]:
         if keyword == "type":
             names = (argument,) if isinstance(argument, str) else tuple(argument)
             if any(name not in _FAST_TYPES for name in names):
-                raise Unsupported(keyword)
+                raise _Unsupported(keyword)
             fast = frozenset().union(*(_FAST_TYPES[name] for name in names))
             rules.append(_rule(keyword, argument, partial(_not_of_types, fast, names), "{v!r} is not of type {a}",
                                shown=", ".join(repr(name) for name in names),
@@ -179,7 +179,7 @@ def value_rules(spec: Mapping[str, Any]) -> list[ValueRule]:
         elif keyword in ("enum", "const"):
             choices = frozenset(argument if keyword == "enum" else [argument])
             if not all(isinstance(choice, str) for choice in choices):
-                raise Unsupported(keyword)
+                raise _Unsupported(keyword)
             rules.append(_rule(keyword, argument, partial(_not_a_choice, choices),
                                "{v!r} is not one of {a!r}" if keyword == "enum" else "{a!r} was expected",
                                among=partial(_among_not_choices, choices)))
@@ -204,7 +204,7 @@ def value_rules(spec: Mapping[str, Any]) -> list[ValueRule]:
         elif keyword == "not" and argument == {}:
             rules.append(_rule(keyword, argument, _anything, "{v!r} should not be valid under {a!r}"))
         else:
-            raise Unsupported(keyword)
+            raise _Unsupported(keyword)
     return rules
 
 
@@ -220,14 +220,14 @@ class StatusRule:
     then_keys: tuple[str, ...]
 
 
-def status_rules(document: Mapping[str, Any]) -> list[StatusRule]:
+def _status_rules(document: Mapping[str, Any]) -> list[StatusRule]:
     rules = []
     for rule in document.get("allOf", ()):
         then = rule.get("then", {})
         emptied = then.get("properties", {})
         if set(rule) - {"if", "then"} or set(then) - {"required", "properties"} or \
                 any(spec != {"not": {}} for spec in emptied.values()):
-            raise Unsupported("allOf")
+            raise _Unsupported("allOf")
         column, values = _condition(rule)
         rules.append(StatusRule(column, values, tuple(then.get("required", ())), tuple(emptied), tuple(then)))
     return rules
@@ -238,13 +238,13 @@ def _condition(rule: Mapping[str, Any]) -> tuple[str, frozenset[str]]:
     condition = rule.get("if", {})
     properties = condition.get("properties", {})
     if set(condition) - {"properties", "required"} or len(properties) != 1:
-        raise Unsupported("if")
+        raise _Unsupported("if")
     ((column, spec),) = properties.items()
     if condition.get("required") != [column] or set(spec) - {"enum", "const"}:
-        raise Unsupported("if")
+        raise _Unsupported("if")
     values = spec["enum"] if "enum" in spec else [spec["const"]]
     if not all(isinstance(value, str) for value in values):
-        raise Unsupported("if")
+        raise _Unsupported("if")
     return column, frozenset(values)
 
 
@@ -267,11 +267,11 @@ def schema_rules(document: Mapping[str, Any]) -> SchemaRules | None:
     if known is not None and known[0] is document:
         return known[1]
     try:
-        root_supported(document)
+        _root_supported(document)
         rules: SchemaRules | None = SchemaRules(
             {name: value_rules(spec) for name, spec in document.get("properties", {}).items()},
-            status_rules(document))
-    except Unsupported:
+            _status_rules(document))
+    except _Unsupported:
         rules = None
     if len(_PARSED) >= 16:
         _PARSED.clear()

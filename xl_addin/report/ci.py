@@ -11,14 +11,15 @@ from typing import Any
 from xl_addin.engine.findings import FileResult, Finding, Severity
 from xl_addin.report.run import CheckRun, plural
 from xl_addin.version import __version__
+from xl_addin.workbook import xml_text
 
 # Characters XML 1.0 cannot hold at all, even escaped (a cell's control characters can reach a message).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def escape(text: str) -> str:
-    """Text for an XML element (xml.sax.saxutils' version costs an import of urllib at start-up)."""
-    return _NOT_XML.sub("\ufffd", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text for an XML element, with what XML cannot hold shown as a replacement character."""
+    return xml_text.escape(_NOT_XML.sub("\ufffd", text))
 
 
 def quoteattr(text: str) -> str:

@@ -15,7 +15,7 @@ import re
 import tempfile
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -353,14 +353,8 @@ class PackageMarks:
                 links.append(f"<hyperlink ref=\"A{number}\" location={quoteattr(target)} "
                              f"display={quoteattr(str(values[0]))}/>")
         last = f"{column_letter(len(listing.header))}{max(1, len(listing.rows) + 1)}"
-        widths = "".join(f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
-                         for n, w in enumerate(FINDINGS_WIDTHS, start=1))
-        xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
-               '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
-               'state="frozen"/></sheetView></sheetViews>'
-               f"<cols>{widths}</cols><sheetData>{''.join(rows)}</sheetData>"
-               f'<autoFilter ref="A1:{last}"/>' + (f"<hyperlinks>{''.join(links)}</hyperlinks>" if links else "")
-               + "</worksheet>")
+        xml = _listing_sheet(rows, FINDINGS_WIDTHS, f'<autoFilter ref="A1:{last}"/>'
+                             + (f"<hyperlinks>{''.join(links)}</hyperlinks>" if links else ""))
         part = self.sheets.get(title)
         if title in self.leaving and part in self.names:  # the earlier Findings sheet: new content in its place
             self.leaving.discard(title)
@@ -389,12 +383,7 @@ class PackageMarks:
             return
         bold = self.styles.font_format(bold=True)
         rows = [_row(1, log.header, style=bold), *(_row(n, values) for n, values in enumerate(log.rows, start=2))]
-        widths = "".join(f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
-                         for n, w in enumerate(log.widths, start=1))
-        xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
-               '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
-               'state="frozen"/></sheetView></sheetViews>' + (f"<cols>{widths}</cols>" if widths else "")
-               + f"<sheetData>{''.join(rows)}</sheetData></worksheet>")
+        xml = _listing_sheet(rows, log.widths)
         if exists and part is not None:  # replaced whole: what was there is the previous run's
             self.replaced[part] = xml.encode("utf-8")
             self.owned |= {part, edit.rels_name(part)}
@@ -506,6 +495,15 @@ class PackageMarks:
             deflated.close()
             return None, crc, size, compressed
         return deflated, crc, size, compressed
+
+
+def _listing_sheet(rows: Sequence[str], widths: Sequence[float], after: str = "") -> str:
+    """A sheet of its own listing `rows` (XML) under a header row frozen at the top; `after` follows the rows."""
+    columns = "".join(f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>' for n, w in enumerate(widths, start=1))
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
+            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+            'state="frozen"/></sheetView></sheetViews>' + (f"<cols>{columns}</cols>" if columns else "")
+            + f"<sheetData>{''.join(rows)}</sheetData>{after}</worksheet>")
 
 
 def _grown(ranges: str, end: int, last_row: int) -> str:

@@ -42,6 +42,11 @@ class _Section:
         self.added.append(text)
         return len(self) - 1
 
+    def index_of(self, text: str) -> int:
+        """The entry written exactly so, appended if the list has none: twice equals once."""
+        entries = [*self.items, *self.added]
+        return entries.index(text) if text in entries else self.append(text)
+
 
 def _section(text: str, name: str) -> _Section | None:
     opening = re.search(rf"<((?:[\w.-]+:)?){name}\b[^>]*?(/?)>", text)
@@ -198,9 +203,8 @@ class StyleSheet:
             if int(_attributes(text).get("numFmtId", "0")) != 0:
                 self._memo[key] = xf
             else:
-                changed = _with_attributes(text, {"numFmtId": "14", "applyNumberFormat": "1"})
-                xfs = [*self.xfs.items, *self.xfs.added]
-                self._memo[key] = xfs.index(changed) if changed in xfs else self.xfs.append(changed)
+                self._memo[key] = self.xfs.index_of(_with_attributes(text, {"numFmtId": "14",
+                                                                             "applyNumberFormat": "1"}))
         return self._memo[key]
 
     def _tool_fill(self, colour: str) -> int:
@@ -224,11 +228,9 @@ class StyleSheet:
                 base = re.sub(rf"<{re.escape(p)}color\b[^>]*/>", "", base)
             extra = (f"<{p}b/>" if bold else "") + (f'<{p}u/><{p}color rgb="FF0563C1"/>' if hyperlink else "")
             base = base[:-2] + f">{extra}</{p}font>" if base.endswith("/>") else base.replace(">", ">" + extra, 1)
-            fonts = [*self.fonts.items, *self.fonts.added]
-            font = fonts.index(base) if base in fonts else self.fonts.append(base)
-            xf = _with_attributes(self._xf(0), {"fontId": str(font), "applyFont": "1"})
-            xfs = [*self.xfs.items, *self.xfs.added]
-            self._memo[key] = xfs.index(xf) if xf in xfs else self.xfs.append(xf)
+            font = self.fonts.index_of(base)
+            self._memo[key] = self.xfs.index_of(_with_attributes(self._xf(0), {"fontId": str(font),
+                                                                                "applyFont": "1"}))
         return self._memo[key]
 
     def to_bytes(self) -> bytes:
