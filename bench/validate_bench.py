@@ -3,8 +3,9 @@
     python bench/validate_bench.py [--sizes 1000 10000 100000] [--folder 500]
 
 Needs frictionless for the peer comparison (pip install "frictionless[excel]"); without it that column is
-left out. Prints wall time, rows per second, peak memory, ratios, planted errors found, and the start-up
-figures (import time, `xlreg --help`). Not part of the test suite.
+left out. With fastexcel and pyarrow installed it also times fastexcel's column-major read (every cell as text),
+the kind of reader a faster validate would need. Prints wall time, rows per second, peak memory, ratios,
+planted errors found, and the start-up figures (import time, `xlreg --help`). Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -38,6 +39,13 @@ CALAMINE_READ = ("import python_calamine, sys\n"
 OPENPYXL_READ = ("import openpyxl, sys\n"
                  "wb = openpyxl.load_workbook(sys.argv[1], read_only=True, data_only=True)\n"
                  "print(sum(len(r) for r in wb.worksheets[0].iter_rows(values_only=True)))\n")
+# Column-major Arrow in Rust, every column as text: the only way fastexcel reads a column that mixes kinds (its
+# strict mode refuses one), and so a text "2" and the number 2, or a text date and a date, read alike.
+FASTEXCEL_READ = ("import fastexcel, sys\n"
+                  "sheet = fastexcel.read_excel(sys.argv[1]).load_sheet(0, header_row=None, dtypes='string', "
+                  "schema_sample_rows=None)\n"
+                  "table = sheet.to_arrow()\n"
+                  "print(table.num_rows * table.num_columns)\n")
 FRICTIONLESS = r'''
 import json, sys
 from frictionless import Resource, Schema, validate
@@ -127,6 +135,9 @@ def bench_sizes(sizes: list[int], folder: Path, have_frictionless: bool) -> None
         print(row("calamine raw read", calamine, size, calamine["seconds"]))
         raw = best([sys.executable, "-c", OPENPYXL_READ, str(path)], repeat)
         print(row("openpyxl raw read", raw, size, calamine["seconds"]))
+        if _importable("fastexcel") and _importable("pyarrow"):
+            columnar = best([sys.executable, "-c", FASTEXCEL_READ, str(path)], repeat)
+            print(row("fastexcel read, as text", columnar, size, calamine["seconds"], "(cell kinds lost)"))
         ours = best(xlreg(str(path), "--format", "json", "--as-of", "2026-11-25"), repeat)
         print(row("xlreg validate", ours, size, calamine["seconds"],
                   f"{planted_found(ours['out'], planted)}/{len(planted)}"))
