@@ -54,7 +54,7 @@ KEYS: dict[str, Key] = {
     "max-findings": Key(None, ("validate",), whole_number=True),
     "jobs": Key(None, ("validate",), whole_number=True),
     "format": Key("text", ("validate",), choices=("text", "json", "csv", "junit", "sarif", "github")),
-    "reader": Key("auto", ("validate",), choices=("auto", "calamine", "openpyxl")),
+    "reader": Key("auto", ("validate",), choices=("auto", "calamine", "columns", "openpyxl")),
     # size limits checked before a workbook is parsed (see workbook.guard.Limits)
     "max-part-mb": Key(1024, READERS, whole_number=True),
     "max-total-mb": Key(2048, READERS, whole_number=True),

@@ -34,7 +34,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("--max-findings", type=common.positive, metavar="N",
                         help="report at most N findings per file; the file is marked partial")
     parser.add_argument("--exclude", action="append", metavar="GLOB", help="leave out matching files")
-    parser.add_argument("--reader", choices=["auto", "calamine", "openpyxl"], help=argparse.SUPPRESS)
+    parser.add_argument("--reader", choices=["auto", "calamine", "columns", "openpyxl"], help=argparse.SUPPRESS)
     parser.add_argument("--mark", action="store_true",
                         help="fill and annotate cells with findings and add a Findings sheet (needs -o or "
                              "--in-place, one FILE)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,6 +143,22 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         if target:
             sheets[sheet.get("name", "")] = target
     return sheets
+
+
+def book_part(archive: zipfile.ZipFile, book: str, kind: str) -> str | None:
+    """The workbook's part of a kind ("/sharedStrings", "/styles"), by its relationship type; None if it has
+    none in the package."""
+    names = set(archive.namelist())
+    return next((target for target in _typed_relationships(archive, book, kind) if target in names), None)
+
+
+_NOT_1904 = re.compile(rb"""\bdate1904\s*=\s*["'](?:0|false)["']""")
+
+
+def may_count_from_1904(workbook: bytes) -> bool:
+    """Whether the workbook part may set the 1904 date system (Excel for Mac before 2011), in which every date
+    serial means a day four years later; a byte search that errs towards yes."""
+    return b"date1904" in workbook and not _NOT_1904.search(workbook)
 
 
 _TABLE_RELATIONSHIP = "/relationships/table"

@@ -1,5 +1,6 @@
-"""Find and read the register in an .xlsx/.xlsm file, without Excel: python-calamine by default, openpyxl where
-calamine cannot answer (openpyxl_grid)."""
+"""Find and read the register in an .xlsx/.xlsm file, without Excel: python-calamine by default (large sheets
+column by column through xlreg's native reader where it is built: columns_grid), openpyxl where calamine cannot
+answer (openpyxl_grid)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from xl_addin.engine.findings import NO_REGISTER, UNREADABLE_FILE, Finding, rang
 from xl_addin.engine.header import HEADER_SEARCH_ROWS, HeaderSearch, match_header
 from xl_addin.engine.register import Register, register_from_columns
 from xl_addin.engine.schema import RegisterSchema
+from xl_addin.workbook.columns_grid import NATIVE_FROM_BYTES, SheetColumns, native_columns, native_sheets
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits, check_package
 from xl_addin.workbook.package import (
     NotAWorkbook,
@@ -41,7 +43,8 @@ def unreadable(file: str, reason: str) -> Finding:
     return UNREADABLE_FILE.at(file, reason=reason)
 
 
-ReaderName = Literal["auto", "calamine", "openpyxl"]
+# "columns": calamine with every sheet the native reader can read read by it (tests prove the two agree)
+ReaderName = Literal["auto", "calamine", "columns", "openpyxl"]
 
 
 class Grid(Protocol):
@@ -69,15 +72,28 @@ def columns_from_rows(rows: Iterable[tuple[int, Sequence[Any]]], width: int) -> 
 
 
 class CalamineGrid:
-    """python-calamine (Rust): the same values, several times faster on large sheets."""
+    """python-calamine (Rust): the same values, several times faster on large sheets. The `native` sheets (sheet
+    -> part) are read column by column by the native reader where it can."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, native: Mapping[str, str] | None = None) -> None:
         import python_calamine
 
         self._workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         self.sheet_names = [meta.name for meta in self._workbook.sheets_metadata
                             if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
         self._cache: dict[str, list[list[Any]]] = {}
+        self._path = path
+        self._native_parts = dict(native or {})
+        self._native: dict[str, SheetColumns | None] = {}
+
+    def _columns_of(self, sheet: str) -> SheetColumns | None:
+        part = self._native_parts.get(sheet)
+        if part is None:
+            return None
+        if sheet not in self._native:
+            columns = native_columns(self._path, part)
+            self._native[sheet] = SheetColumns(columns) if columns is not None else None
+        return self._native[sheet]
 
     def _values(self, sheet: str) -> list[list[Any]]:
         if sheet not in self._cache:
@@ -86,6 +102,10 @@ class CalamineGrid:
 
     def rows(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
              max_col: int | None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        native = self._columns_of(sheet)
+        if native is not None:
+            yield from native.rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)
+            return
         values = self._values(sheet)
         last = len(values) if max_row is None else min(max_row, len(values))
         for number in range(min_row, last + 1):
@@ -98,6 +118,9 @@ class CalamineGrid:
     def columns(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
                 max_col: int) -> tuple[list[int], list[Sequence[Any]]]:
         """Column by column, transposed in C: a register of 100,000 rows is never walked row by row here."""
+        native = self._columns_of(sheet)
+        if native is not None:
+            return native.column_range(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)
         values = self._values(sheet)
         last = len(values) if max_row is None else min(max_row, len(values))
         block = values[min_row - 1:last]
@@ -115,11 +138,16 @@ class CalamineGrid:
         self._workbook.close()
 
 
-def open_grid(path: Path | BinaryIO, reader: ReaderName = "auto") -> Grid:
-    """A grid over the workbook's sheets: calamine where it can read the file, else openpyxl."""
+# the sheet XML size from which each way of reading uses the native reader (the others: never)
+_NATIVE_FROM: dict[str, int] = {"auto": NATIVE_FROM_BYTES, "columns": 0}
+
+
+def open_grid(path: Path | BinaryIO, reader: ReaderName = "auto", *, native: Mapping[str, str] | None = None) -> Grid:
+    """A grid over the workbook's sheets: calamine where it can read the file, else openpyxl; the `native`
+    sheets (sheet -> part) through the native reader where it can."""
     if reader in ("auto", "calamine") and isinstance(path, Path):
         try:
-            return CalamineGrid(path)
+            return CalamineGrid(path, native=native)
         except Exception:  # calamine cannot answer for this file; openpyxl will, or will say why not
             if reader == "calamine":
                 raise
@@ -143,6 +171,7 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
             sheets = sheet_parts(archive)
             package = _Package(tables(archive, sheets), dict(missing_sheet_parts(archive, sheets)), needed, extras)
             workbook = archive.read(workbook_part(archive))
+            native = native_sheets(archive, sheets, workbook, _NATIVE_FROM[reader]) if reader in _NATIVE_FROM else {}
     except NotAWorkbook as error:
         return unreadable(file, _with_name(str(error), path))
     except (zipfile.BadZipFile, KeyError, EOFError) as error:
@@ -150,13 +179,14 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
     except DefusedXmlException as error:
         return unreadable(file, f"{path.name} contains XML that is not allowed in a workbook ({error}).")
     if reader != "auto":
-        return _read_with(path, [reader], package, schema, file, workbook)
+        return _read_with(path, ["calamine" if reader == "columns" else reader], package, schema, file, workbook,
+                          native)
     # calamine reads #REF! and its kind as empty cells, so a workbook holding error cells is read by openpyxl.
     # Whether it does is a byte search of its sheets, made in a thread while calamine parses (it lets go of
     # the interpreter), so that it costs no time.
     has_errors = _error_scanner().submit(_has_error_cells, path, sheets)
     try:
-        found = _read_with(path, ["calamine", "openpyxl"], package, schema, file, workbook)
+        found = _read_with(path, ["calamine", "openpyxl"], package, schema, file, workbook, native)
     except BaseException:
         has_errors.cancel()  # one already running finishes on its own
         raise
@@ -197,13 +227,13 @@ def _has_error_cells(path: Path, sheets: dict[str, str]) -> bool:
 
 
 def _read_with(path: Path, readers: list[ReaderName], package: _Package, schema: RegisterSchema, file: str,
-               workbook: bytes) -> Register | Finding:
+               workbook: bytes, native: Mapping[str, str] | None = None) -> Register | Finding:
     """The register read by the first of `readers` that can; a workbook no reader accepts as it is, mended
     where its meaning is plain, or the finding that says why it cannot be read."""
     problem: Exception | None = None
     for attempt in readers:
         try:
-            grid = open_grid(path, attempt)
+            grid = open_grid(path, attempt, native=native)
         except Exception as error:  # the readers raise many types for damaged packages
             problem = error
             continue

@@ -1,0 +1,87 @@
+"""Large sheets read column by column by xlreg's own reader (the optional `xlreg-columns` package, built from
+native/), every other sheet by calamine.
+
+calamine hands over a sheet as rows of Python objects, one new string per text cell, which xlreg then turns
+into columns; for a register of 100,000 rows that costs about as much as the parse. The native reader makes the
+columns directly, one object per distinct shared string, with the values calamine gives once normalised. It
+reads only what it reads exactly as calamine does and says `Unsupported` otherwise (an error cell, a duration,
+a number format it does not classify...); that sheet is then read by calamine, as it is without the package.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from xl_addin.workbook.package import NotAWorkbook, book_part, may_count_from_1904, workbook_part
+
+try:
+    import xlreg_columns
+except ImportError:  # not built here: calamine reads every sheet
+    xlreg_columns = None
+
+# Sheet XML from which the native reader is used (about 5,000 register rows): below it calamine is quick
+# enough, and a register read as it always was.
+NATIVE_FROM_BYTES = 4 << 20
+
+
+def native_available() -> bool:
+    return xlreg_columns is not None
+
+
+def native_sheets(archive: zipfile.ZipFile, sheets: Mapping[str, str], workbook: bytes,
+                  from_bytes: int = NATIVE_FROM_BYTES) -> dict[str, str]:
+    """Sheet -> part of the sheets worth reading natively: none where the reader is not built or the workbook
+    may count dates from 1904 (the reader counts from 1900), else those of at least `from_bytes` of XML."""
+    if xlreg_columns is None or may_count_from_1904(workbook):
+        return {}
+    names = set(archive.namelist())
+    return {sheet: part for sheet, part in sheets.items()
+            if part in names and archive.getinfo(part).file_size >= from_bytes}
+
+
+def native_columns(path: Path, part: str) -> list[list[Any]] | None:
+    """The columns of the sheet in `part` from column A, one value per row from row 1, or None where it holds
+    what the native reader leaves to calamine."""
+    if xlreg_columns is None:
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = workbook_part(archive)
+            strings = book_part(archive, book, "/sharedStrings")
+            styles = book_part(archive, book, "/styles")
+            return xlreg_columns.read_columns(archive.read(part), archive.read(strings) if strings else None,
+                                              archive.read(styles) if styles else None)
+    except (xlreg_columns.Unsupported, NotAWorkbook, zipfile.BadZipFile, KeyError, OSError, EOFError):
+        return None  # calamine reads it, or says what is wrong with it
+
+
+class SheetColumns:
+    """One sheet held as columns: the rows and column ranges a Grid gives, without transposing the sheet."""
+
+    def __init__(self, columns: list[list[Any]]) -> None:
+        self.columns = columns
+        self.height = len(columns[0]) if columns else 0
+
+    def rows(self, *, min_row: int, max_row: int | None, min_col: int,
+             max_col: int | None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        last = self.height if max_row is None else min(max_row, self.height)
+        last_col = len(self.columns) if max_col is None else max_col
+        picked = [self._column(number) for number in range(min_col, last_col + 1)]
+        for number in range(min_row, last + 1):
+            yield number, tuple(column[number - 1] if column is not None else None for column in picked)
+
+    def column_range(self, *, min_row: int, max_row: int | None, min_col: int,
+                     max_col: int) -> tuple[list[int], list[Sequence[Any]]]:
+        last = self.height if max_row is None else min(max_row, self.height)
+        size = max(0, last - min_row + 1)
+        columns: list[Sequence[Any]] = []
+        for number in range(min_col, max_col + 1):
+            column = self._column(number)
+            columns.append(column[min_row - 1:last] if column is not None else [None] * size)
+        return list(range(min_row, min_row + size)), columns
+
+    def _column(self, number: int) -> list[Any] | None:
+        return self.columns[number - 1] if 0 < number <= len(self.columns) else None
