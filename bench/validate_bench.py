@@ -3,9 +3,10 @@
     python bench/validate_bench.py [--sizes 1000 10000 100000] [--folder 500]
 
 Needs frictionless for the peer comparison (pip install "frictionless[excel]"); without it that column is
-left out. With fastexcel and pyarrow installed it also times fastexcel's column-major read (every cell as text),
-the kind of reader a faster validate would need. Prints wall time, rows per second, peak memory, ratios,
-planted errors found, and the start-up figures (import time, `xlreg --help`). Not part of the test suite.
+left out. With fastexcel and pyarrow installed it also times fastexcel's column-major read (every cell as text,
+so it cannot serve xlreg); with xlreg's native column reader built (native/), xlreg validate also runs with
+calamine alone. Prints wall time, rows per second, peak memory, ratios, planted errors found, and the start-up
+figures (import time, `xlreg --help`). Not part of the test suite.
 """
 
 from __future__ import annotations
@@ -141,6 +142,12 @@ def bench_sizes(sizes: list[int], folder: Path, have_frictionless: bool) -> None
         ours = best(xlreg(str(path), "--format", "json", "--as-of", "2026-11-25"), repeat)
         print(row("xlreg validate", ours, size, calamine["seconds"],
                   f"{planted_found(ours['out'], planted)}/{len(planted)}"))
+        if _importable("xlreg_columns"):  # the same run without the native column reader, for comparison
+            plain = best(xlreg(str(path), "--format", "json", "--as-of", "2026-11-25", "--reader", "calamine"),
+                         repeat)
+            print(row("  calamine only", plain, size, calamine["seconds"],
+                      f"{planted_found(plain['out'], planted)}/{len(planted)}; report identical: "
+                      f"{plain['out'] == ours['out']}"))
         if have_frictionless:
             peer = measure([sys.executable, "-c", FRICTIONLESS, str(path)])
             cells = set(json.loads(peer["out"] or "[]"))
@@ -251,7 +258,8 @@ def main() -> None:
     args = parser.parse_args()
     have_frictionless = shutil.which("frictionless") is not None or _importable("frictionless")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; frictionless: "
-          f"{'yes' if have_frictionless else 'not installed'}; {as_installed()}")
+          f"{'yes' if have_frictionless else 'not installed'}; native column reader: "
+          f"{'built' if _importable('xlreg_columns') else 'not built'}; {as_installed()}")
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         bench_sizes(args.sizes, folder, have_frictionless)

@@ -278,3 +278,15 @@ def test_large_sheets_go_through_the_native_reader_and_small_ones_do_not(schema,
     assert calls == [size]
     assert [(f.cell, f.code, f.message) for f in native.findings] == \
         [(f.cell, f.code, f.message) for f in plain.findings]
+
+
+def test_a_lone_far_cell_costs_its_column_not_the_rectangle(tmp_path: Path) -> None:
+    """A value in A1 and one in XFD1048576: calamine would hand over 17 billion cells; this reader, two short
+    columns and one of a million rows."""
+    path = _with_sheet_data(tmp_path, '<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+                                      '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+    (_, part), = sheets_of(path).items()
+    columns = native_columns(path, part)
+    assert columns is not None and len(columns) == 16_384
+    assert sum(map(len, columns)) == 1 + 1_048_576
+    assert columns[0] == ["alpha"] and columns[-1][-1] == 1

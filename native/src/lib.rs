@@ -258,7 +258,6 @@ fn reference(value: &[u8]) -> Parsed<(usize, usize)> {
 
 struct Sheet {
     columns: Vec<Vec<Cell>>,
-    height: usize,
 }
 
 impl Sheet {
@@ -271,7 +270,6 @@ impl Sheet {
             values.resize_with(row, || Cell::Empty);
         }
         values[row - 1] = cell;
-        self.height = self.height.max(row);
     }
 }
 
@@ -353,7 +351,7 @@ fn value(kind: CellType, style: usize, text: &str, strings: usize, styles: &[Kin
 
 fn sheet_cells(xml: &[u8], strings: usize, styles: &[Kind]) -> Parsed<Sheet> {
     let mut reader = Reader::from_reader(xml);
-    let mut sheet = Sheet { columns: Vec::new(), height: 0 };
+    let mut sheet = Sheet { columns: Vec::new() };
     let mut current: Option<(usize, usize, CellType, usize)> = None;
     let mut text = String::new();
     let mut run = String::new();
@@ -439,8 +437,9 @@ fn python_value(py: Python<'_>, cell: &Cell, strings: &[PyObject]) -> PyResult<P
     })
 }
 
-/// The sheet's columns from column A, each a list of one value per row from row 1 to the last row holding a
-/// value (None where a cell is empty). Raises Unsupported for what it does not read as calamine does.
+/// The sheet's columns from column A, each a list of one value per row from row 1 to the column's last value
+/// (None where a cell is empty; not padded to the sheet's height, so that a lone far cell costs one column, not
+/// the rectangle). Raises Unsupported for what it does not read as calamine does.
 #[pyfunction]
 fn read_columns(
     py: Python<'_>,
@@ -464,11 +463,10 @@ fn read_columns(
     let strings: Vec<PyObject> = strings.iter().map(|text| text.as_str().into_py(py)).collect();
     let mut columns = Vec::with_capacity(cells.columns.len());
     for column in &cells.columns {
-        let mut values = Vec::with_capacity(cells.height);
+        let mut values = Vec::with_capacity(column.len());
         for cell in column {
             values.push(python_value(py, cell, &strings)?);
         }
-        values.resize_with(cells.height, || py.None());
         columns.push(PyList::new(py, values).into_py(py));
     }
     Ok(columns)

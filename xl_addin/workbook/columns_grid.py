@@ -59,11 +59,12 @@ def native_columns(path: Path, part: str) -> list[list[Any]] | None:
 
 
 class SheetColumns:
-    """One sheet held as columns: the rows and column ranges a Grid gives, without transposing the sheet."""
+    """One sheet held as columns (each as long as its last value): the rows and column ranges a Grid gives,
+    without transposing the sheet."""
 
     def __init__(self, columns: list[list[Any]]) -> None:
         self.columns = columns
-        self.height = len(columns[0]) if columns else 0
+        self.height = max(map(len, columns), default=0)
 
     def rows(self, *, min_row: int, max_row: int | None, min_col: int,
              max_col: int | None) -> Iterator[tuple[int, tuple[Any, ...]]]:
@@ -71,7 +72,7 @@ class SheetColumns:
         last_col = len(self.columns) if max_col is None else max_col
         picked = [self._column(number) for number in range(min_col, last_col + 1)]
         for number in range(min_row, last + 1):
-            yield number, tuple(column[number - 1] if column is not None else None for column in picked)
+            yield number, tuple(column[number - 1] if number <= len(column) else None for column in picked)
 
     def column_range(self, *, min_row: int, max_row: int | None, min_col: int,
                      max_col: int) -> tuple[list[int], list[Sequence[Any]]]:
@@ -79,9 +80,9 @@ class SheetColumns:
         size = max(0, last - min_row + 1)
         columns: list[Sequence[Any]] = []
         for number in range(min_col, max_col + 1):
-            column = self._column(number)
-            columns.append(column[min_row - 1:last] if column is not None else [None] * size)
+            values = self._column(number)[min_row - 1:last]
+            columns.append(values if len(values) == size else [*values, *([None] * (size - len(values)))])
         return list(range(min_row, min_row + size)), columns
 
-    def _column(self, number: int) -> list[Any] | None:
-        return self.columns[number - 1] if 0 < number <= len(self.columns) else None
+    def _column(self, number: int) -> list[Any]:
+        return self.columns[number - 1] if 0 < number <= len(self.columns) else []
