@@ -30,6 +30,7 @@ pytestmark = pytest.mark.skipif(not native_available(),
 CASES = sorted((Path(__file__).parent / "cases").glob("*/*.xlsx"))
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 CORPUS_FILES = sorted(CORPUS.glob("*/*.xls[xm]"))
+CALAMINE_FILES = sorted((Path(__file__).parent / "reader_files" / "calamine").glob("*.xls[xm]"))
 
 
 def comparable(value: Any) -> Any:
@@ -90,11 +91,11 @@ def test_the_reference_cases_give_the_same_findings_whichever_reader(reader_name
         assert [f.message for f in result.findings] == [f.message for f in plain.findings], path.name
 
 
-def test_workbooks_other_programs_wrote_read_alike_or_are_left_to_calamine() -> None:
-    """Every sheet of the corpus (Excel-made and odd files) that the native reader reads gives calamine's
-    cells; most sheets are read natively, so this cannot pass by stepping aside."""
+def _read_alike_or_left_to_calamine(files: list[Path]) -> tuple[int, int]:
+    """(sheets read natively, sheets left to calamine) of `files`, asserting that each sheet read natively
+    gives calamine's cells."""
     native = stepped_aside = 0
-    for path in CORPUS_FILES:
+    for path in files:
         try:
             sheets = sheets_of(path)
         except Exception:  # not a package at all: the reader's own tests cover how it is reported
@@ -110,7 +111,21 @@ def test_workbooks_other_programs_wrote_read_alike_or_are_left_to_calamine() -> 
                 continue
             native += 1
             assert typed(native_cells(columns)) == typed(expected), f"{path.name} {sheet}"
+    return native, stepped_aside
+
+
+def test_workbooks_other_programs_wrote_read_alike_or_are_left_to_calamine() -> None:
+    """Every sheet of the corpus (Excel-made and odd files) that the native reader reads gives calamine's
+    cells; most sheets are read natively, so this cannot pass by stepping aside."""
+    native, stepped_aside = _read_alike_or_left_to_calamine(CORPUS_FILES)
     assert native >= 30 and native > 3 * stepped_aside, (native, stepped_aside)
+
+
+def test_the_workbooks_calamine_tests_itself_on_read_alike_or_are_left_to_calamine() -> None:
+    """calamine's own test workbooks (tests/reader_files/calamine/: rich text, phonetic runs, escapes, CDATA,
+    1904 dates, quoted formats, odd namespace prefixes...)."""
+    native, stepped_aside = _read_alike_or_left_to_calamine(CALAMINE_FILES)
+    assert native >= 80 and native > 3 * stepped_aside, (native, stepped_aside)
 
 
 def test_registers_added_to_excel_made_workbooks_give_the_same_findings(schema, tmp_path: Path) -> None:

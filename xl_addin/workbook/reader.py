@@ -43,7 +43,7 @@ def unreadable(file: str, reason: str) -> Finding:
     return UNREADABLE_FILE.at(file, reason=reason)
 
 
-# "columns": calamine with every sheet the native reader can read read by it (tests prove the two agree)
+# "columns": every sheet the native reader can read is read by it, the rest by calamine (tests compare the two)
 ReaderName = Literal["auto", "calamine", "columns", "openpyxl"]
 
 
