@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 
 from tests.conftest import AS_OF
 from tests.helpers import cell_codes
+from xl_addin.engine.register import CellError
 from xl_addin.workbook import columns_grid, reader
 from xl_addin.workbook.check import check_file
 from xl_addin.workbook.columns_grid import native_available, native_columns, native_sheets
+from xl_addin.workbook.openpyxl_grid import OpenpyxlGrid
 from xl_addin.workbook.package import sheet_parts, workbook_part
 
 pytestmark = pytest.mark.skipif(not native_available(),
@@ -53,6 +55,16 @@ def calamine_cells(path: Path, sheet: str) -> dict[tuple[int, int], Any]:
         skip_empty_area=False)
     return {(row, column): comparable(value) for row, values in enumerate(rows, start=1)
             for column, value in enumerate(values, start=1) if comparable(value) is not None}
+
+
+def openpyxl_cells(path: Path, sheet: str) -> dict[tuple[int, int], Any]:
+    grid = OpenpyxlGrid(path)
+    try:
+        return {(row, column): comparable(value) for row, values in grid.rows(sheet, min_row=1, max_row=None,
+                                                                               min_col=1, max_col=None)
+                for column, value in enumerate(values, start=1) if comparable(value) is not None}
+    finally:
+        grid.close()
 
 
 def native_cells(columns: list[list[Any]]) -> dict[tuple[int, int], Any]:
@@ -128,6 +140,55 @@ def test_the_workbooks_calamine_tests_itself_on_read_alike_or_are_left_to_calami
     assert native >= 80 and native > 3 * stepped_aside, (native, stepped_aside)
 
 
+def test_read_as_openpyxl_reads_them_for_workbooks_holding_formula_errors() -> None:
+    """Where a workbook holds a formula error, calamine reads it as an empty cell, so xlreg reads such a
+    workbook with openpyxl; the native reader then reads its large sheets as openpyxl does, error cells
+    included. Every sheet of the reference cases, the corpus and calamine's workbooks, compared."""
+    native = errors = 0
+    for path in [*CASES, *CORPUS_FILES, *CALAMINE_FILES]:
+        try:
+            sheets = sheets_of(path)
+        except Exception:
+            continue
+        for sheet, part in sheets.items():
+            columns = native_columns(path, part, error=CellError)
+            if columns is None:
+                continue
+            try:
+                expected = openpyxl_cells(path, sheet)
+            except Exception:  # a package openpyxl cannot open is reported as damaged, whatever this reader says
+                continue
+            assert typed(native_cells(columns)) == typed(expected), f"{path.name} {sheet}"
+            native += 1
+            errors += any(isinstance(value, CellError) for column in columns for value in column)
+    assert native >= 250 and errors >= 8, (native, errors)
+
+
+def test_a_large_sheet_holding_formula_errors_is_read_natively_with_its_errors(schema, tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from xl_addin import resources
+
+    workbook = openpyxl.load_workbook(resources.sample_path())
+    workbook["Register"]["O3"] = "#N/A"  # a lookup's error in the Success metric column of the first item
+    path = tmp_path / "with-error.xlsx"
+    workbook.save(path)
+    by_openpyxl = check_file(path, schema, today=AS_OF)  # small: openpyxl reads it, as every such workbook was
+    calls: list[bool] = []
+    real = columns_grid.xlreg_columns.read_columns
+
+    def counted(sheet: bytes, strings: Any, styles: Any, error: Any = None) -> Any:
+        calls.append(error is CellError)
+        return real(sheet, strings, styles, error)
+
+    monkeypatch.setattr(columns_grid.xlreg_columns, "read_columns", counted)
+    monkeypatch.setitem(reader._NATIVE_FROM, "auto", 0)
+    natively = check_file(path, schema, today=AS_OF)
+    assert True in calls
+    assert any(finding.cell == "O3" for finding in by_openpyxl.findings)
+    assert [(f.cell, f.code, f.message) for f in natively.findings] == \
+        [(f.cell, f.code, f.message) for f in by_openpyxl.findings]
+
+
 def test_registers_added_to_excel_made_workbooks_give_the_same_findings(schema, tmp_path: Path) -> None:
     checked = 0
     for source in sorted((CORPUS / "excel-made").glob("*.xls[xm]")):
@@ -149,7 +210,8 @@ def test_registers_added_to_excel_made_workbooks_give_the_same_findings(schema, 
 # Number formats as people use them: dates, times of day, durations, currencies, conditions, literals.
 FORMATS = ["General", "0", "0.00", "#,##0.00 €", "[Red]0.00", '0 "days"', "0.00E+00", "0%", "@", "yyyy-mm-dd",
            "dd/mm/yyyy", "d-mmm-yy", "mmm-yy", "dd.mm.yyyy hh:mm", "h:mm", "mm:ss", "[h]:mm:ss", "h:mm AM/PM",
-           "[$-409]d-mmm-yy", "dd-mm-yy;@", '#,##0;[Red]-#,##0', "\\d0", "yyyy-mm-dd\\ hh:mm:ss", "# ?/?"]
+           "[$-409]d-mmm-yy", "dd-mm-yy;@", '#,##0;[Red]-#,##0', "\\d0", "yyyy-mm-dd\\ hh:mm:ss", "# ?/?",
+           "0*d", "*-yyyy-mm-dd", "_d0", "[Red]d", 'yyyy"年"m"月"d"日"', "GENERAL", "0;d", "[mm]:ss"]
 VALUES = st.one_of(
     st.none(), st.booleans(), st.integers(-10**6, 10**6),
     st.floats(allow_nan=False, allow_infinity=False, width=64, min_value=-1e12, max_value=1e12),
@@ -157,7 +219,7 @@ VALUES = st.one_of(
     st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(9999, 12, 30)),
     st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from([" ", "\n", "&", "<", "é", "😀"]),
             max_size=12),
-    st.sampled_from(["_x000D_", " padded ", "a_x0041_b", "2026-01-05", "1.5"]),
+    st.sampled_from(["_x000D_", " padded ", "a_x0041_b", "2026-01-05", "1.5", "#N/A", "#DIV/0!", "#REF!"]),
 )
 
 
@@ -178,6 +240,9 @@ def test_random_cells_read_as_calamine_reads_them(cells: list[tuple[int, int, An
     columns = native_columns(path, part)
     if columns is not None:
         assert typed(native_cells(columns)) == typed(calamine_cells(path, name))
+    as_openpyxl = native_columns(path, part, error=CellError)
+    if as_openpyxl is not None:
+        assert typed(native_cells(as_openpyxl)) == typed(openpyxl_cells(path, name))
 
 
 SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
@@ -235,6 +300,21 @@ def test_what_excel_and_others_write_reads_as_calamine_reads_it(tmp_path: Path) 
     assert typed(cells) == typed(calamine_cells(path, name))
     assert cells[(1, 3)] == "rich text" and cells[(3, 6)] == "a & b\nc" and cells[(2, 28)] == -7
     assert cells[(3, 1)] == dt.datetime(2026, 1, 5, 12) and cells[(2, 1)] == dt.date(2026, 1, 5)
+    as_openpyxl = native_columns(path, part, error=CellError)
+    assert as_openpyxl is not None
+    assert typed(native_cells(as_openpyxl)) == typed(openpyxl_cells(path, name))
+    assert native_cells(as_openpyxl)[(1, 7)] == " trimmed\n"  # openpyxl keeps what calamine trims
+
+
+def test_error_cells_read_as_openpyxl_reads_them(tmp_path: Path) -> None:
+    path = _with_sheet_data(tmp_path, '<sheetData><row r="1"><c r="A1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+                                      '<c r="B1" t="e"><v>#N/A</v></c><c r="C1" t="s"><v>1</v></c></row></sheetData>')
+    (name, part), = sheets_of(path).items()
+    assert native_columns(path, part) is None  # calamine reads an error as an empty cell: left to it
+    columns = native_columns(path, part, error=CellError)
+    assert columns is not None
+    assert native_cells(columns) == openpyxl_cells(path, name) == {
+        (1, 1): CellError("#DIV/0!"), (1, 2): CellError("#N/A"), (1, 3): "beta"}
 
 
 @pytest.mark.parametrize("sheet_data, why", [

@@ -4,9 +4,10 @@
 //! registers: the values python-calamine gives once xlreg has normalised them (numbers, dates, text, booleans),
 //! without a Python object per row or per repeated string.
 //!
-//! It reads only what it can read exactly like calamine. Anything else (an error cell, an ISO date cell, a
-//! duration or a number format it cannot classify, phonetic text, a cell without its reference...) raises
-//! `Unsupported`, and xlreg reads that sheet with calamine as before.
+//! It reads a sheet as calamine does, or (for a workbook holding formula errors, which calamine reads as empty
+//! cells) as openpyxl does, and only what it can read exactly so. Anything else (an ISO date cell, a duration
+//! or a number format it cannot classify, phonetic text, a cell without its reference...) raises
+//! `Unsupported`, and xlreg reads that sheet with calamine or openpyxl as before.
 
 use pyo3::create_exception;
 use pyo3::prelude::*;
@@ -30,6 +31,15 @@ enum Kind {
     Unknown,
 }
 
+/// Whose reading of the sheet to give: the two differ in error cells (calamine: empty; openpyxl: the error),
+/// in the spaces around a `<t>` (calamine trims them unless xml:space="preserve"), and in which number formats
+/// are dates.
+#[derive(Clone, Copy, PartialEq)]
+enum Like {
+    Calamine,
+    Openpyxl,
+}
+
 enum Cell {
     Empty,
     Number(f64),
@@ -37,6 +47,7 @@ enum Cell {
     Text(Box<str>),
     Bool(bool),
     Date { days: i64, seconds: u32 },
+    Error(Box<str>),
 }
 
 struct Refused(String);
@@ -54,18 +65,21 @@ fn xml_error(error: quick_xml::Error) -> Refused {
 /// Adds a text node's text, with the five entities and character references resolved and its line ends
 /// as an XML parser gives them (CR LF as LF). A carriage return written any other way, and OOXML's own
 /// `_xHHHH_` escapes, are left to calamine.
-fn push_text(into: &mut String, node: &BytesText) -> Parsed<()> {
+fn push_text(into: &mut String, node: &BytesText, like: Like) -> Parsed<()> {
     let raw: &[u8] = node.as_ref();
     if raw.windows(4).any(|w| w.eq_ignore_ascii_case(b"&#13") || w.eq_ignore_ascii_case(b"&#xd")) {
         return refuse("a carriage return written as a character reference");
     }
     let last_reference = raw.iter().rposition(|b| *b == b'&').map(|at| raw[at..].starts_with(b"&#"));
-    if raw.starts_with(b"&#") || (raw.ends_with(b";") && last_reference == Some(true)) {
+    if like == Like::Calamine && (raw.starts_with(b"&#") || (raw.ends_with(b";") && last_reference == Some(true))) {
         return refuse("a character reference at the edge of a text"); // trimmed before or after it is resolved?
     }
     let text = node.unescape().map_err(xml_error)?;
     if text.contains("_x") && has_ooxml_escape(&text) {
         return refuse("an _xHHHH_ escape in text");
+    }
+    if like == Like::Openpyxl && text.contains("x005F_") {
+        return refuse("openpyxl's x005F_ unescaping"); // it drops those characters from shared strings
     }
     if text.contains('\r') {
         let lines = text.replace("\r\n", "\n");
@@ -84,10 +98,10 @@ fn preserves(e: &BytesStart) -> bool {
     e.attributes().flatten().any(|a| a.key.as_ref() == b"xml:space" && a.value.as_ref() == b"preserve")
 }
 
-/// Adds a t element's text as calamine gives it: without the spaces, tabs and line ends around it unless the
-/// element preserves them.
-fn push_run(into: &mut String, run: &str, preserve: bool) -> Parsed<()> {
-    if preserve {
+/// Adds a t element's text as calamine gives it, without the spaces, tabs and line ends around it unless the
+/// element preserves them; or as openpyxl gives it, as written.
+fn push_run(into: &mut String, run: &str, preserve: bool, like: Like) -> Parsed<()> {
+    if preserve || like == Like::Openpyxl {
         into.push_str(run);
         return Ok(());
     }
@@ -106,7 +120,7 @@ fn has_ooxml_escape(text: &str) -> bool {
     })
 }
 
-fn shared_strings(xml: &[u8]) -> Parsed<Vec<String>> {
+fn shared_strings(xml: &[u8], like: Like) -> Parsed<Vec<String>> {
     let mut reader = Reader::from_reader(xml);
     let mut strings = Vec::new();
     let mut current = String::new();
@@ -128,11 +142,11 @@ fn shared_strings(xml: &[u8]) -> Parsed<Vec<String>> {
                 b"si" => strings.push(std::mem::take(&mut current)),
                 b"t" => {
                     in_text = false;
-                    push_run(&mut current, &run, preserve)?;
+                    push_run(&mut current, &run, preserve, like)?;
                 }
                 _ => {}
             },
-            Event::Text(t) if in_text => push_text(&mut run, &t)?,
+            Event::Text(t) if in_text => push_text(&mut run, &t, like)?,
             Event::CData(_) | Event::DocType(_) => return refuse("CDATA or a DTD in the shared strings"),
             Event::Eof => break,
             _ => {}
@@ -198,6 +212,63 @@ fn format_kind(code: &str) -> Kind {
     }
 }
 
+/// openpyxl's reading of a number format (`is_date_format`, `is_timedelta_format`): the first section, without
+/// quoted text and bracketed parts other than elapsed times, is a date if it holds d, m, h, y or s not after
+/// `_` or a backslash; an elapsed time ([h], [mm]...) makes a duration, which this reader leaves to openpyxl.
+fn openpyxl_format_kind(code: &str) -> Kind {
+    let first: Vec<char> = code.split(';').next().unwrap_or("").chars().collect();
+    let elapsed = |at: usize| -> Option<usize> {
+        // "[h]", "[hh]", "[m]", "[mm]", "[s]", "[ss]" starting at `at`: its length
+        let letter = *first.get(at + 1)?;
+        if !matches!(letter, 'h' | 'm' | 's') {
+            return None;
+        }
+        match (first.get(at + 2), first.get(at + 3)) {
+            (Some(']'), _) => Some(3),
+            (Some(c), Some(']')) if *c == letter => Some(4),
+            _ => None,
+        }
+    };
+    let mut kept = Vec::with_capacity(first.len());
+    let mut index = 0;
+    while index < first.len() {
+        let c = first[index];
+        if c == '"' {
+            if let Some(end) = first[index + 1..].iter().position(|k| *k == '"') {
+                index += end + 2;
+                continue;
+            }
+        } else if c == '[' {
+            if elapsed(index).is_some() {
+                return Kind::Unknown;
+            }
+            if let Some(end) = first[index + 1..].iter().position(|k| *k == ']') {
+                index += end + 2;
+                continue;
+            }
+        }
+        kept.push(c);
+        index += 1;
+    }
+    let date = kept.iter().enumerate().any(|(at, c)| {
+        matches!(c, 'd' | 'm' | 'h' | 'y' | 's' | 'D' | 'M' | 'H' | 'Y' | 'S')
+            && (at == 0 || !matches!(kept[at - 1], '_' | '\\'))
+    });
+    if date {
+        Kind::Date
+    } else {
+        Kind::Number
+    }
+}
+
+fn openpyxl_builtin_kind(id: u32) -> Kind {
+    match id {
+        14..=22 | 45 | 47 => Kind::Date,
+        46 => Kind::Unknown, // [h]:mm:ss: a duration
+        _ => Kind::Number,   // openpyxl reads an id it does not know as General
+    }
+}
+
 fn builtin_kind(id: u32) -> Kind {
     match id {
         0..=13 | 37..=44 | 48 | 49 => Kind::Number,
@@ -207,7 +278,7 @@ fn builtin_kind(id: u32) -> Kind {
 }
 
 /// The kind of value each cell style (cellXfs index) shows.
-fn style_kinds(xml: &[u8]) -> Parsed<Vec<Kind>> {
+fn style_kinds(xml: &[u8], like: Like) -> Parsed<Vec<Kind>> {
     let mut reader = Reader::from_reader(xml);
     let mut custom: Vec<(u32, Kind)> = Vec::new();
     let mut kinds = Vec::new();
@@ -223,13 +294,14 @@ fn style_kinds(xml: &[u8]) -> Parsed<Vec<Kind>> {
                             code = attribute.unescape_value().map_err(xml_error)?.into_owned();
                         }
                     }
-                    custom.push((id, format_kind(&code)));
+                    custom.push((id, if like == Like::Calamine { format_kind(&code) } else { openpyxl_format_kind(&code) }));
                 }
                 b"cellXfs" => in_cell_xfs = true,
                 b"xf" if in_cell_xfs => {
                     let id = number_attribute(&e, b"numFmtId")?.unwrap_or(0);
                     let kind = custom.iter().rev().find(|(c, _)| *c == id).map(|(_, k)| *k);
-                    kinds.push(kind.unwrap_or_else(|| builtin_kind(id)));
+                    let builtin = if like == Like::Calamine { builtin_kind(id) } else { openpyxl_builtin_kind(id) };
+                    kinds.push(kind.unwrap_or(builtin));
                 }
                 _ => {}
             },
@@ -280,9 +352,10 @@ enum CellType {
     Bool,
     FormulaText,
     Inline,
+    Error,
 }
 
-fn cell_type(e: &BytesStart) -> Parsed<(usize, usize, CellType, usize)> {
+fn cell_type(e: &BytesStart, like: Like) -> Parsed<(usize, usize, CellType, usize)> {
     let (mut at, mut kind, mut style) = (None, CellType::Number, 0usize);
     for attribute in e.attributes() {
         let attribute = attribute.map_err(|error| Refused(format!("attribute: {error}")))?;
@@ -295,6 +368,7 @@ fn cell_type(e: &BytesStart) -> Parsed<(usize, usize, CellType, usize)> {
                     b"b" => CellType::Bool,
                     b"str" => CellType::FormulaText,
                     b"inlineStr" => CellType::Inline,
+                    b"e" if like == Like::Openpyxl => CellType::Error,
                     _ => return refuse("an error, ISO date or unknown cell type"),
                 }
             }
@@ -325,6 +399,7 @@ fn value(kind: CellType, style: usize, text: &str, strings: usize, styles: &[Kin
             _ => return refuse("a boolean that is neither 0 nor 1"),
         },
         CellType::FormulaText | CellType::Inline => Cell::Text(text.into()),
+        CellType::Error => Cell::Error(text.into()),
         CellType::Number => {
             let number: f64 = match text.trim().parse() {
                 Ok(number) if f64::is_finite(number) => number,
@@ -349,7 +424,7 @@ fn value(kind: CellType, style: usize, text: &str, strings: usize, styles: &[Kin
     })
 }
 
-fn sheet_cells(xml: &[u8], strings: usize, styles: &[Kind]) -> Parsed<Sheet> {
+fn sheet_cells(xml: &[u8], strings: usize, styles: &[Kind], like: Like) -> Parsed<Sheet> {
     let mut reader = Reader::from_reader(xml);
     let mut sheet = Sheet { columns: Vec::new() };
     let mut current: Option<(usize, usize, CellType, usize)> = None;
@@ -360,7 +435,7 @@ fn sheet_cells(xml: &[u8], strings: usize, styles: &[Kind]) -> Parsed<Sheet> {
         match reader.read_event().map_err(xml_error)? {
             Event::Start(e) => match e.local_name().as_ref() {
                 b"c" => {
-                    current = Some(cell_type(&e)?);
+                    current = Some(cell_type(&e, like)?);
                     text.clear();
                 }
                 // a value is the v of a cell, or the t of an inline string's is (some writers put both in
@@ -374,15 +449,15 @@ fn sheet_cells(xml: &[u8], strings: usize, styles: &[Kind]) -> Parsed<Sheet> {
                 _ => {}
             },
             Event::Empty(e) if e.local_name().as_ref() == b"c" => {
-                cell_type(&e)?; // a cell with a style and no value: only its reference is checked
+                cell_type(&e, like)?; // a cell with a style and no value: only its reference is checked
             }
-            Event::Text(t) if in_value => push_text(&mut text, &t)?,
-            Event::Text(t) if in_run => push_text(&mut run, &t)?,
+            Event::Text(t) if in_value => push_text(&mut text, &t, like)?,
+            Event::Text(t) if in_run => push_text(&mut run, &t, like)?,
             Event::End(e) => match e.local_name().as_ref() {
                 b"v" => in_value = false,
                 b"t" if in_run => {
                     in_run = false;
-                    push_run(&mut text, &run, preserve)?;
+                    push_run(&mut text, &run, preserve, like)?;
                 }
                 b"c" => {
                     if let Some((column, row, kind, style)) = current.take() {
@@ -416,12 +491,16 @@ fn civil_from_days(days: i64) -> (i32, u8, u8) {
     (year as i32, month, day)
 }
 
-fn python_value(py: Python<'_>, cell: &Cell, strings: &[PyObject]) -> PyResult<PyObject> {
+fn python_value(py: Python<'_>, cell: &Cell, strings: &[PyObject], error: Option<&PyObject>) -> PyResult<PyObject> {
     Ok(match cell {
         Cell::Empty => py.None(),
         Cell::Shared(index) => strings[*index].clone_ref(py),
         Cell::Text(text) => text.as_ref().into_py(py),
         Cell::Bool(flag) => flag.into_py(py),
+        Cell::Error(code) => match error {
+            Some(make) => make.call1(py, (code.as_ref(),))?,
+            None => py.None(),
+        },
         // whole numbers as int, as xlreg normalises them; the rest as float
         Cell::Number(number) if number.fract() == 0.0 && number.abs() < 9.0e15 => (*number as i64).into_py(py),
         Cell::Number(number) => number.into_py(py),
@@ -439,24 +518,27 @@ fn python_value(py: Python<'_>, cell: &Cell, strings: &[PyObject]) -> PyResult<P
 
 /// The sheet's columns from column A, each a list of one value per row from row 1 to the column's last value
 /// (None where a cell is empty; not padded to the sheet's height, so that a lone far cell costs one column, not
-/// the rectangle). Raises Unsupported for what it does not read as calamine does.
+/// the rectangle), as calamine reads them; with `error` (a callable), as openpyxl reads them, each error cell
+/// given as `error(code)`. Raises Unsupported for what it does not read as they do.
 #[pyfunction]
 fn read_columns(
     py: Python<'_>,
     sheet: &[u8],
     shared_strings: Option<&[u8]>,
     styles: Option<&[u8]>,
+    error: Option<PyObject>,
 ) -> PyResult<Vec<PyObject>> {
+    let like = if error.is_some() { Like::Openpyxl } else { Like::Calamine };
     let parsed = py.allow_threads(|| -> Parsed<(Vec<String>, Sheet)> {
         let strings = match shared_strings {
-            Some(xml) => self::shared_strings(xml)?,
+            Some(xml) => self::shared_strings(xml, like)?,
             None => Vec::new(),
         };
         let kinds = match styles {
-            Some(xml) => style_kinds(xml)?,
+            Some(xml) => style_kinds(xml, like)?,
             None => Vec::new(),
         };
-        let cells = sheet_cells(sheet, strings.len(), &kinds)?;
+        let cells = sheet_cells(sheet, strings.len(), &kinds, like)?;
         Ok((strings, cells))
     });
     let (strings, cells) = parsed.map_err(|Refused(reason)| Unsupported::new_err(reason))?;
@@ -465,7 +547,7 @@ fn read_columns(
     for column in &cells.columns {
         let mut values = Vec::with_capacity(column.len());
         for cell in column {
-            values.push(python_value(py, cell, &strings)?);
+            values.push(python_value(py, cell, &strings, error.as_ref())?);
         }
         columns.push(PyList::new(py, values).into_py(py));
     }

@@ -1,17 +1,19 @@
 """Large sheets read column by column by xlreg's own reader (the optional `xlreg-columns` package, built from
-native/), every other sheet by calamine.
+native/), every other sheet by calamine or openpyxl.
 
 calamine hands over a sheet as rows of Python objects, one new string per text cell, which xlreg then turns
-into columns; for a register of 100,000 rows that costs about as much as the parse. The native reader makes the
-columns directly, one object per distinct shared string, with the values calamine gives once normalised. It
-reads only what it reads exactly as calamine does and says `Unsupported` otherwise (an error cell, a duration,
-a number format it does not classify...); that sheet is then read by calamine, as it is without the package.
+into columns; for a register of 100,000 rows that costs about as much as the parse, and openpyxl (which reads
+a workbook holding formula errors, as calamine reads them as empty) costs ten times more. The native reader
+makes the columns directly, one object per distinct shared string, with the values calamine or openpyxl give
+once normalised. It reads only what it reads exactly as they do and says `Unsupported` otherwise (a duration,
+a number format it does not classify...); that sheet is then read by calamine or openpyxl, as it is without
+the package.
 """
 
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +44,10 @@ def native_sheets(archive: zipfile.ZipFile, sheets: Mapping[str, str], workbook:
             if part in names and archive.getinfo(part).file_size >= from_bytes}
 
 
-def native_columns(path: Path, part: str) -> list[list[Any]] | None:
-    """The columns of the sheet in `part` from column A, one value per row from row 1, or None where it holds
-    what the native reader leaves to calamine."""
+def native_columns(path: Path, part: str, *, error: Callable[[str], Any] | None = None) -> list[list[Any]] | None:
+    """The columns of the sheet in `part` from column A, one value per row from row 1 (each as long as its last
+    value), as calamine reads them, or with `error` as openpyxl reads them (an error cell as `error(code)`);
+    None where it holds what the native reader leaves to them."""
     if xlreg_columns is None:
         return None
     try:
@@ -53,9 +56,30 @@ def native_columns(path: Path, part: str) -> list[list[Any]] | None:
             strings = book_part(archive, book, "/sharedStrings")
             styles = book_part(archive, book, "/styles")
             return xlreg_columns.read_columns(archive.read(part), archive.read(strings) if strings else None,
-                                              archive.read(styles) if styles else None)
+                                              archive.read(styles) if styles else None, error)
     except (xlreg_columns.Unsupported, NotAWorkbook, zipfile.BadZipFile, KeyError, OSError, EOFError):
         return None  # calamine reads it, or says what is wrong with it
+
+
+class NativeSheets:
+    """The sheets a grid reads through the native reader (sheet -> part), each read once when first asked for;
+    None for a sheet it leaves to the grid's own reader. With `error`, read as openpyxl reads them."""
+
+    def __init__(self, path: Path, parts: Mapping[str, str] | None, *,
+                 error: Callable[[str], Any] | None = None) -> None:
+        self._path = path
+        self._parts = dict(parts or {})
+        self._error = error
+        self._read: dict[str, SheetColumns | None] = {}
+
+    def columns_of(self, sheet: str) -> SheetColumns | None:
+        part = self._parts.get(sheet)
+        if part is None:
+            return None
+        if sheet not in self._read:
+            columns = native_columns(self._path, part, error=self._error)
+            self._read[sheet] = SheetColumns(columns) if columns is not None else None
+        return self._read[sheet]
 
 
 class SheetColumns:

@@ -1,9 +1,10 @@
-"""The openpyxl reader: cached formula values and error cells as they are, where calamine cannot answer."""
+"""The openpyxl reader: cached formula values and error cells as they are, where calamine cannot answer (large
+sheets through the native reader, reading them as openpyxl does: columns_grid)."""
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -12,25 +13,33 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
 
 from xl_addin.engine.register import CellError
+from xl_addin.workbook.columns_grid import NativeSheets
 from xl_addin.workbook.reader import columns_from_rows
 
 
 class OpenpyxlGrid:
     """openpyxl in read-only mode: cached formula values, walking only the rows the XML holds."""
 
-    def __init__(self, path: Path | BinaryIO) -> None:
+    def __init__(self, path: Path | BinaryIO, *, native: Mapping[str, str] | None = None) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions do not affect values
             self._workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
         self.sheet_names = [sheet.title for sheet in self._workbook.worksheets]
+        self._native = NativeSheets(path, native, error=CellError) if isinstance(path, Path) else None
 
     def rows(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
              max_col: int | None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        native = self._native.columns_of(sheet) if self._native else None
+        if native is not None:
+            return native.rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)
         return present_rows(self._workbook[sheet], min_row=min_row, max_row=max_row, min_col=min_col,
                             max_col=max_col)
 
     def columns(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
                 max_col: int) -> tuple[list[int], list[Sequence[Any]]]:
+        native = self._native.columns_of(sheet) if self._native else None
+        if native is not None:
+            return native.column_range(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)
         rows = self.rows(sheet, min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)
         return columns_from_rows(rows, max_col - min_col + 1)
 

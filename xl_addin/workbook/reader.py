@@ -20,7 +20,7 @@ from xl_addin.engine.findings import NO_REGISTER, UNREADABLE_FILE, Finding, rang
 from xl_addin.engine.header import HEADER_SEARCH_ROWS, HeaderSearch, match_header
 from xl_addin.engine.register import Register, register_from_columns
 from xl_addin.engine.schema import RegisterSchema
-from xl_addin.workbook.columns_grid import NATIVE_FROM_BYTES, SheetColumns, native_columns, native_sheets
+from xl_addin.workbook.columns_grid import NATIVE_FROM_BYTES, NativeSheets, native_sheets
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits, check_package
 from xl_addin.workbook.package import (
     NotAWorkbook,
@@ -82,18 +82,7 @@ class CalamineGrid:
         self.sheet_names = [meta.name for meta in self._workbook.sheets_metadata
                             if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
         self._cache: dict[str, list[list[Any]]] = {}
-        self._path = path
-        self._native_parts = dict(native or {})
-        self._native: dict[str, SheetColumns | None] = {}
-
-    def _columns_of(self, sheet: str) -> SheetColumns | None:
-        part = self._native_parts.get(sheet)
-        if part is None:
-            return None
-        if sheet not in self._native:
-            columns = native_columns(self._path, part)
-            self._native[sheet] = SheetColumns(columns) if columns is not None else None
-        return self._native[sheet]
+        self._native = NativeSheets(path, native)
 
     def _values(self, sheet: str) -> list[list[Any]]:
         if sheet not in self._cache:
@@ -102,7 +91,7 @@ class CalamineGrid:
 
     def rows(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
              max_col: int | None) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        native = self._columns_of(sheet)
+        native = self._native.columns_of(sheet)
         if native is not None:
             yield from native.rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)
             return
@@ -118,7 +107,7 @@ class CalamineGrid:
     def columns(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
                 max_col: int) -> tuple[list[int], list[Sequence[Any]]]:
         """Column by column, transposed in C: a register of 100,000 rows is never walked row by row here."""
-        native = self._columns_of(sheet)
+        native = self._native.columns_of(sheet)
         if native is not None:
             return native.column_range(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)
         values = self._values(sheet)
@@ -153,7 +142,7 @@ def open_grid(path: Path | BinaryIO, reader: ReaderName = "auto", *, native: Map
                 raise
     from xl_addin.workbook.openpyxl_grid import OpenpyxlGrid  # only when calamine cannot answer: it loads slowly
 
-    return OpenpyxlGrid(path)
+    return OpenpyxlGrid(path, native=native)
 
 
 def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None, reader: ReaderName = "auto",
@@ -190,8 +179,8 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
     except BaseException:
         has_errors.cancel()  # one already running finishes on its own
         raise
-    if has_errors.result():
-        return _read_with(path, ["openpyxl"], package, schema, file, workbook)
+    if has_errors.result():  # the large sheets through the native reader, read as openpyxl reads them
+        return _read_with(path, ["openpyxl"], package, schema, file, workbook, native)
     return found
 
 
