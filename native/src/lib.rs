@@ -16,6 +16,8 @@ use quick_xml::events::{BytesStart, BytesText, Event};
 use quick_xml::Reader;
 
 create_exception!(xlreg_columns, Unsupported, pyo3::exceptions::PyValueError);
+// Read as calamine, a sheet holding a formula error: xlreg reads such a workbook as openpyxl does instead.
+create_exception!(xlreg_columns, ErrorCells, Unsupported);
 
 const MAX_ROWS: usize = 1_048_576;
 const MAX_COLUMNS: usize = 16_384;
@@ -51,6 +53,8 @@ enum Cell {
 }
 
 struct Refused(String);
+
+const ERROR_CELL: &str = "an error cell, which calamine reads as empty";
 
 type Parsed<T> = Result<T, Refused>;
 
@@ -369,6 +373,7 @@ fn cell_type(e: &BytesStart, like: Like) -> Parsed<(usize, usize, CellType, usiz
                     b"str" => CellType::FormulaText,
                     b"inlineStr" => CellType::Inline,
                     b"e" if like == Like::Openpyxl => CellType::Error,
+                    b"e" => return refuse(ERROR_CELL),
                     _ => return refuse("an error, ISO date or unknown cell type"),
                 }
             }
@@ -519,7 +524,8 @@ fn python_value(py: Python<'_>, cell: &Cell, strings: &[PyObject], error: Option
 /// The sheet's columns from column A, each a list of one value per row from row 1 to the column's last value
 /// (None where a cell is empty; not padded to the sheet's height, so that a lone far cell costs one column, not
 /// the rectangle), as calamine reads them; with `error` (a callable), as openpyxl reads them, each error cell
-/// given as `error(code)`. Raises Unsupported for what it does not read as they do.
+/// given as `error(code)`. Raises Unsupported for what it does not read as they do (ErrorCells, a kind of it,
+/// for a formula error met when reading as calamine).
 #[pyfunction]
 fn read_columns(
     py: Python<'_>,
@@ -541,7 +547,13 @@ fn read_columns(
         let cells = sheet_cells(sheet, strings.len(), &kinds, like)?;
         Ok((strings, cells))
     });
-    let (strings, cells) = parsed.map_err(|Refused(reason)| Unsupported::new_err(reason))?;
+    let (strings, cells) = parsed.map_err(|Refused(reason)| {
+        if reason == ERROR_CELL {
+            ErrorCells::new_err(reason)
+        } else {
+            Unsupported::new_err(reason)
+        }
+    })?;
     let strings: Vec<PyObject> = strings.iter().map(|text| text.as_str().into_py(py)).collect();
     let mut columns = Vec::with_capacity(cells.columns.len());
     for column in &cells.columns {
@@ -557,6 +569,7 @@ fn read_columns(
 #[pymodule]
 fn xlreg_columns(py: Python<'_>, module: &PyModule) -> PyResult<()> {
     module.add("Unsupported", py.get_type::<Unsupported>())?;
+    module.add("ErrorCells", py.get_type::<ErrorCells>())?;
     module.add_function(wrap_pyfunction!(read_columns, module)?)?;
     Ok(())
 }

@@ -44,10 +44,16 @@ def native_sheets(archive: zipfile.ZipFile, sheets: Mapping[str, str], workbook:
             if part in names and archive.getinfo(part).file_size >= from_bytes}
 
 
-def native_columns(path: Path, part: str, *, error: Callable[[str], Any] | None = None) -> list[list[Any]] | None:
+class FormulaErrorsFound(Exception):
+    """A sheet read as calamine reads it holds a formula error: the workbook is to be read as openpyxl reads it."""
+
+
+def native_columns(path: Path, part: str, *, error: Callable[[str], Any] | None = None,
+                   stop_at_errors: bool = False) -> list[list[Any]] | None:
     """The columns of the sheet in `part` from column A, one value per row from row 1 (each as long as its last
     value), as calamine reads them, or with `error` as openpyxl reads them (an error cell as `error(code)`);
-    None where it holds what the native reader leaves to them."""
+    None where it holds what the native reader leaves to them. With `stop_at_errors`, a formula error met when
+    reading as calamine raises FormulaErrorsFound instead (the calamine reading would be thrown away)."""
     if xlreg_columns is None:
         return None
     try:
@@ -57,19 +63,25 @@ def native_columns(path: Path, part: str, *, error: Callable[[str], Any] | None 
             styles = book_part(archive, book, "/styles")
             return xlreg_columns.read_columns(archive.read(part), archive.read(strings) if strings else None,
                                               archive.read(styles) if styles else None, error)
+    except xlreg_columns.ErrorCells:
+        if stop_at_errors:
+            raise FormulaErrorsFound(part) from None
+        return None
     except (xlreg_columns.Unsupported, NotAWorkbook, zipfile.BadZipFile, KeyError, OSError, EOFError):
         return None  # calamine reads it, or says what is wrong with it
 
 
 class NativeSheets:
     """The sheets a grid reads through the native reader (sheet -> part), each read once when first asked for;
-    None for a sheet it leaves to the grid's own reader. With `error`, read as openpyxl reads them."""
+    None for a sheet it leaves to the grid's own reader. With `error`, read as openpyxl reads them; with
+    `stop_at_errors`, see native_columns."""
 
     def __init__(self, path: Path, parts: Mapping[str, str] | None, *,
-                 error: Callable[[str], Any] | None = None) -> None:
+                 error: Callable[[str], Any] | None = None, stop_at_errors: bool = False) -> None:
         self._path = path
         self._parts = dict(parts or {})
         self._error = error
+        self._stop_at_errors = stop_at_errors
         self._read: dict[str, SheetColumns | None] = {}
 
     def columns_of(self, sheet: str) -> SheetColumns | None:
@@ -77,7 +89,7 @@ class NativeSheets:
         if part is None:
             return None
         if sheet not in self._read:
-            columns = native_columns(self._path, part, error=self._error)
+            columns = native_columns(self._path, part, error=self._error, stop_at_errors=self._stop_at_errors)
             self._read[sheet] = SheetColumns(columns) if columns is not None else None
         return self._read[sheet]
 

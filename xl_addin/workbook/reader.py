@@ -20,7 +20,7 @@ from xl_addin.engine.findings import NO_REGISTER, UNREADABLE_FILE, Finding, rang
 from xl_addin.engine.header import HEADER_SEARCH_ROWS, HeaderSearch, match_header
 from xl_addin.engine.register import Register, register_from_columns
 from xl_addin.engine.schema import RegisterSchema
-from xl_addin.workbook.columns_grid import NATIVE_FROM_BYTES, NativeSheets, native_sheets
+from xl_addin.workbook.columns_grid import NATIVE_FROM_BYTES, FormulaErrorsFound, NativeSheets, native_sheets
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits, check_package
 from xl_addin.workbook.package import (
     NotAWorkbook,
@@ -75,14 +75,14 @@ class CalamineGrid:
     """python-calamine (Rust): the same values, several times faster on large sheets. The `native` sheets (sheet
     -> part) are read column by column by the native reader where it can."""
 
-    def __init__(self, path: Path, *, native: Mapping[str, str] | None = None) -> None:
+    def __init__(self, path: Path, *, native: Mapping[str, str] | None = None, stop_at_errors: bool = False) -> None:
         import python_calamine
 
         self._workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         self.sheet_names = [meta.name for meta in self._workbook.sheets_metadata
                             if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
         self._cache: dict[str, list[list[Any]]] = {}
-        self._native = NativeSheets(path, native)
+        self._native = NativeSheets(path, native, stop_at_errors=stop_at_errors)
 
     def _values(self, sheet: str) -> list[list[Any]]:
         if sheet not in self._cache:
@@ -131,12 +131,13 @@ class CalamineGrid:
 _NATIVE_FROM: dict[str, int] = {"auto": NATIVE_FROM_BYTES, "columns": 0}
 
 
-def open_grid(path: Path | BinaryIO, reader: ReaderName = "auto", *, native: Mapping[str, str] | None = None) -> Grid:
+def open_grid(path: Path | BinaryIO, reader: ReaderName = "auto", *, native: Mapping[str, str] | None = None,
+              stop_at_errors: bool = False) -> Grid:
     """A grid over the workbook's sheets: calamine where it can read the file, else openpyxl; the `native`
-    sheets (sheet -> part) through the native reader where it can."""
+    sheets (sheet -> part) through the native reader where it can (see NativeSheets for `stop_at_errors`)."""
     if reader in ("auto", "calamine") and isinstance(path, Path):
         try:
-            return CalamineGrid(path, native=native)
+            return CalamineGrid(path, native=native, stop_at_errors=stop_at_errors)
         except Exception:  # calamine cannot answer for this file; openpyxl will, or will say why not
             if reader == "calamine":
                 raise
@@ -175,7 +176,11 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
     # the interpreter), so that it costs no time.
     has_errors = _error_scanner().submit(_has_error_cells, path, sheets)
     try:
-        found = _read_with(path, ["calamine", "openpyxl"], package, schema, file, workbook, native)
+        found = _read_with(path, ["calamine", "openpyxl"], package, schema, file, workbook, native,
+                           stop_at_errors=True)
+    except FormulaErrorsFound:  # the native reader met one first: no calamine reading to throw away
+        has_errors.cancel()
+        return _read_with(path, ["openpyxl"], package, schema, file, workbook, native)
     except BaseException:
         has_errors.cancel()  # one already running finishes on its own
         raise
@@ -216,18 +221,21 @@ def _has_error_cells(path: Path, sheets: dict[str, str]) -> bool:
 
 
 def _read_with(path: Path, readers: list[ReaderName], package: _Package, schema: RegisterSchema, file: str,
-               workbook: bytes, native: Mapping[str, str] | None = None) -> Register | Finding:
+               workbook: bytes, native: Mapping[str, str] | None = None,
+               stop_at_errors: bool = False) -> Register | Finding:
     """The register read by the first of `readers` that can; a workbook no reader accepts as it is, mended
     where its meaning is plain, or the finding that says why it cannot be read."""
     problem: Exception | None = None
     for attempt in readers:
         try:
-            grid = open_grid(path, attempt, native=native)
+            grid = open_grid(path, attempt, native=native, stop_at_errors=stop_at_errors)
         except Exception as error:  # the readers raise many types for damaged packages
             problem = error
             continue
         try:
             return _find_register(grid, package, schema, file)
+        except FormulaErrorsFound:
+            raise  # read_register reads the workbook as openpyxl does
         except Exception as error:  # calamine reads a sheet only when asked; one it cannot parse, openpyxl may
             problem = error
         finally:
