@@ -52,18 +52,21 @@ enum Cell {
     Error(Box<str>),
 }
 
-struct Refused(String);
-
-const ERROR_CELL: &str = "an error cell, which calamine reads as empty";
+/// Why a sheet is left to calamine or openpyxl: what was met, or (reading as calamine) a formula error, for
+/// which xlreg reads the workbook as openpyxl does instead.
+enum Refused {
+    Unsupported(String),
+    ErrorCell,
+}
 
 type Parsed<T> = Result<T, Refused>;
 
 fn refuse<T>(reason: impl Into<String>) -> Parsed<T> {
-    Err(Refused(reason.into()))
+    Err(Refused::Unsupported(reason.into()))
 }
 
 fn xml_error(error: quick_xml::Error) -> Refused {
-    Refused(format!("XML: {error}"))
+    Refused::Unsupported(format!("XML: {error}"))
 }
 
 /// Adds a text node's text, with the five entities and character references resolved and its line ends
@@ -161,7 +164,7 @@ fn shared_strings(xml: &[u8], like: Like) -> Parsed<Vec<String>> {
 
 fn number_attribute(e: &BytesStart, name: &[u8]) -> Parsed<Option<u32>> {
     for attribute in e.attributes() {
-        let attribute = attribute.map_err(|error| Refused(format!("attribute: {error}")))?;
+        let attribute = attribute.map_err(|error| Refused::Unsupported(format!("attribute: {error}")))?;
         if attribute.key.as_ref() == name {
             return match std::str::from_utf8(&attribute.value).ok().and_then(|v| v.trim().parse().ok()) {
                 Some(value) => Ok(Some(value)),
@@ -362,7 +365,7 @@ enum CellType {
 fn cell_type(e: &BytesStart, like: Like) -> Parsed<(usize, usize, CellType, usize)> {
     let (mut at, mut kind, mut style) = (None, CellType::Number, 0usize);
     for attribute in e.attributes() {
-        let attribute = attribute.map_err(|error| Refused(format!("attribute: {error}")))?;
+        let attribute = attribute.map_err(|error| Refused::Unsupported(format!("attribute: {error}")))?;
         match attribute.key.as_ref() {
             b"r" => at = Some(reference(&attribute.value)?),
             b"t" => {
@@ -373,8 +376,8 @@ fn cell_type(e: &BytesStart, like: Like) -> Parsed<(usize, usize, CellType, usiz
                     b"str" => CellType::FormulaText,
                     b"inlineStr" => CellType::Inline,
                     b"e" if like == Like::Openpyxl => CellType::Error,
-                    b"e" => return refuse(ERROR_CELL),
-                    _ => return refuse("an error, ISO date or unknown cell type"),
+                    b"e" => return Err(Refused::ErrorCell),
+                    _ => return refuse("an ISO date or unknown cell type"),
                 }
             }
             b"s" => {
@@ -547,12 +550,9 @@ fn read_columns(
         let cells = sheet_cells(sheet, strings.len(), &kinds, like)?;
         Ok((strings, cells))
     });
-    let (strings, cells) = parsed.map_err(|Refused(reason)| {
-        if reason == ERROR_CELL {
-            ErrorCells::new_err(reason)
-        } else {
-            Unsupported::new_err(reason)
-        }
+    let (strings, cells) = parsed.map_err(|refused| match refused {
+        Refused::Unsupported(reason) => Unsupported::new_err(reason),
+        Refused::ErrorCell => ErrorCells::new_err("an error cell, which calamine reads as empty"),
     })?;
     let strings: Vec<PyObject> = strings.iter().map(|text| text.as_str().into_py(py)).collect();
     let mut columns = Vec::with_capacity(cells.columns.len());
