@@ -10,7 +10,6 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from xl_addin.batch.inputs import Source
 from xl_addin.batch.remote import local_copy
@@ -20,9 +19,6 @@ from xl_addin.workbook.check import check_file
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
 from xl_addin.workbook.locks import lock_file
 from xl_addin.workbook.reader import ReaderName
-
-if TYPE_CHECKING:
-    pass
 
 Progress = Callable[[int, int], None]
 

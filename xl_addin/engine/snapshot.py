@@ -120,7 +120,7 @@ class _Roles:
         return item.get(column) if column else None
 
     def columns(self, *roles: str) -> list[str]:
-        return [column for column in (self.schema.role(role) for role in roles) if column]
+        return [column for column in map(self._columns.get, roles) if column]
 
 
 def _item_columns(register: Register, names: Sequence[str]) -> list[Sequence[Any]]:
