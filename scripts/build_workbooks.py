@@ -117,7 +117,8 @@ PLANTS: list[Plant] = [
     Plant(12, "ID", "IMP-42", "bad-format", "ID typed without the four digits"),
     Plant(14, "Date raised", dt.date(2062, 3, 14), "future-date", "year mistyped as 2062"),
     Plant(16, "Status", "In progres", "not-in-list", "a misspelt status (did you mean In progress?)"),
-    Plant(18, "Area", "Service Delivery", "not-in-list", "choice typed with a capital D"),
+    Plant(18, "Area", "Service Delivery", "value-mapped", "choice typed with a capital D: read as Service delivery "
+          "(reported as info)"),
     Plant(20, "Customer impact", 4, "out-of-range", "rating above 3"),
     Plant(22, "Risk reduction", "2", "number-as-text", "rating stored as text"),
     Plant(24, "Efficiency gain", 2.5, "not-whole-number", "rating with a fraction"),
@@ -212,6 +213,8 @@ def _force_status(item: dict[str, Any], status: str) -> None:
 
 _STATUS_NEEDED = {48: "Planned", 50: "In progress", 52: "In progress", 6: "Completed", 8: "Cancelled",
                   54: "In progress", 10: "Completed", 2: "Completed", 56: "Planned", 58: "Planned"}
+# Paused items: past their target date, but on hold, so neither overdue nor escalated (item -> paused since).
+ON_HOLD = {34: dt.date(2026, 9, 1), 42: dt.date(2026, 10, 20)}
 
 
 def planted_sample(schema: RegisterSchema) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -219,6 +222,9 @@ def planted_sample(schema: RegisterSchema) -> tuple[list[dict[str, Any]], list[d
     items = sample_items()
     for index, status in _STATUS_NEEDED.items():
         _force_status(items[index], status)
+    for index, since in ON_HOLD.items():
+        _force_status(items[index], "On hold")
+        items[index]["Last update"] = since
     # The mistyped year goes on a newly identified item, so no later date is compared with it.
     future = items[14]
     for column in ("Owner", "Target date", "Success metric", "Baseline", "Closure date", "Measured outcome",

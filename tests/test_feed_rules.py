@@ -9,7 +9,7 @@ from xl_addin.engine.feeds.merge import Item, next_ids, plan_import
 from xl_addin.engine.feeds.proposals import Proposal
 from xl_addin.engine.feeds.records import read_date
 from xl_addin.engine.feeds.tickets import Month, breach_proposals, priority_one_proposals
-from xl_addin.engine.schema import numbered_id
+from xl_addin.engine.id_form import form_of_pattern
 
 AS_OF = dt.date(2026, 11, 25)
 LIMITS = Thresholds()
@@ -58,7 +58,7 @@ def test_merging_fills_only_blanks_and_numbers_new_items_after_the_highest_id() 
     assert next_ids([], 2) == ["IMP-0001", "IMP-0002"] and next_ids(["CAPA-99"], 1) == ["CAPA-100"]
     # a schema whose IDs are numbered its own way (the audit findings example, ^AF-[0-9]{3,}$) numbers new items
     # so, in an empty register too, and counts only the IDs of its form
-    audit = numbered_id("^AF-[0-9]{3,}$")
+    audit = form_of_pattern("^AF-[0-9]{3,}$")
     assert next_ids([], 2, numbered_as=audit) == ["AF-001", "AF-002"]
     assert next_ids(["AF-007", "IMP-0099", None], 1, numbered_as=audit) == ["AF-008"]
     plan = plan_import([Proposal("F-9", {})], [], writable={"id", "sourceRef"}, numbered_as=audit)

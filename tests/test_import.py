@@ -108,7 +108,7 @@ def test_a_findings_log_under_a_title_block_gives_one_item_per_finding(register:
         assert items[finding]["Type"] == expected and items[finding]["Source"] == "Internal audit"
     first = items["AUD-26-001"]
     assert first["Date raised"].date().isoformat() == "2026-03-01"  # "01.03.2026", typed as text
-    assert first["Target date"].date().isoformat() == "2026-04-30" and "(ISO 20000-1 8.1)" in first["Description"]
+    assert first["Target date"].date().isoformat() == "2026-04-30" and "(ISO 20000-1 8.1; severity Minor)" in first["Description"]
     code, text = run("import", str(feed), str(tmp_path / "out.xlsx"), "--feed", "findings", "--as-of", AS_OF,
                      "--in-place")
     assert code == 0 and "Created 0 item(s)" in text and "Nothing was written" in text
@@ -201,7 +201,7 @@ def test_what_cannot_be_imported_is_said_plainly(register: Path, tmp_path: Path,
     feed = tmp_path / "findings.xlsx"
     findings_log(feed)
     assert run("import", str(feed), str(register), "--feed", "findings", "--mapping", "nosuch", "--in-place")[0] == 2
-    assert "Mapping not found: nosuch. The shipped mappings are findings-log, glpi, jira" in capsys.readouterr().err
+    assert "Mapping not found: nosuch. The shipped feed mappings are findings-log, glpi, jira" in capsys.readouterr().err
     assert run("import", str(feed), str(register), "--feed", "tickets", "--mapping", "findings-log",
                "--in-place")[0] == 2
     assert "reads a findings feed, not tickets" in capsys.readouterr().err
@@ -210,8 +210,12 @@ def test_what_cannot_be_imported_is_said_plainly(register: Path, tmp_path: Path,
     csi = Path(shutil.copyfile(resources.example_sample_path("csi-register"), tmp_path / "csi.xlsx"))
     assert run("import", str(feed), str(csi), "--feed", "findings", "--schema", "example:csi-register",
                "--in-place")[0] == 2
-    assert "has no 'Source ref' column" in capsys.readouterr().err
-    assert run("import", str(feed), str(register), "--feed", "findings")[0] == 2  # neither -o nor --in-place
+    assert "the CSI register schema names none" in capsys.readouterr().err
+    before = register.read_bytes()
+    code, text = run("import", str(feed), str(register), "--feed", "findings")  # neither -o nor --in-place
+    assert code == 0 and "Would create 6 item(s)" in text
+    assert "Nothing was written: add -o OUT (a new workbook) or --in-place (update the register)" in text
+    assert register.read_bytes() == before
 
 
 def test_date_order_reads_the_exports_text_dates_as_told(register: Path, tmp_path: Path) -> None:
@@ -254,14 +258,15 @@ def test_text_is_written_as_text_whichever_way_a_row_is_edited(tmp_path: Path) -
     """A value written into a row Excel wrote (one cell beside others, and a whole row of columns) is an inline
     string, not a number Excel cannot read; the import writes text this way into people's workbooks."""
     from xl_addin.engine.marks import ColumnValues, Marks
-    from xl_addin.workbook.safe_write import write_marks
+    from xl_addin.workbook.safe_write import Output, write_marks
 
     source = Path(shutil.copyfile(CORPUS / "006-ignorederrors.xlsx", tmp_path / "source.xlsx"))
     one = tmp_path / "one.xlsx"
-    write_marks(source, Marks(sheet="Register", values=(ColumnValues("Register", 15, 1, ("Source ref",)),)), one)
+    write_marks(source, Marks(sheet="Register", values=(ColumnValues("Register", 15, 1, ("Source ref",)),)),
+                Output(one))
     wide = tmp_path / "wide.xlsx"
     write_marks(source, Marks(sheet="Register", values=tuple(
-        ColumnValues("Register", column, 2, (f"text {column}",)) for column in range(15, 30))), wide)
+        ColumnValues("Register", column, 2, (f"text {column}",)) for column in range(15, 30))), Output(wide))
     assert openpyxl.load_workbook(one)["Register"]["O1"].value == "Source ref"
     row = [cell.value for cell in openpyxl.load_workbook(wide)["Register"][2]]
     assert row[14:29] == [f"text {column}" for column in range(15, 30)]

@@ -17,7 +17,7 @@ import pytest
 from tests import registers_in_the_wild as wild
 from tests.conftest import AS_OF
 from xl_addin import cli, resources
-from xl_addin.engine.adopt import parse_text_date, text_date_orders
+from xl_addin.engine.text_dates import parse_text_date, text_date_orders
 from xl_addin.engine.findings import Finding, Severity
 from xl_addin.engine.mapping import RegisterMapping, with_date_order, with_mapping
 from xl_addin.engine.migration import LEGACY_PRIORITY, LEGACY_REF
@@ -71,8 +71,12 @@ def test_an_alias_is_matched_ignoring_case_spacing_punctuation_and_a_remark_in_b
 
 def test_findings_name_the_column_as_the_file_heads_it(tmp_path: Path) -> None:
     register = read(wild.csi_register(tmp_path).path, DEFAULT)
-    messages = {f.cell: f.message for f in check_register(register, DEFAULT, today=AS_OF) if f.cell}
-    assert messages["A5"] == "Opportunity number must look like IMP-0001; found 'CSI-001'."
+    found = check_register(register, DEFAULT, today=AS_OF)
+    messages = {f.cell: f.message for f in found if f.cell}
+    # CSI-001, CSI-002...: the register's own consistent form is no finding; the schema's IMP-0001 is not forced
+    assert not [f for f in found if f.code == "bad-format"]
+    assert messages["A4"] == ("Opportunity number: IDs are checked against this register's own form, like CSI-001 "
+                              "(^CSI-[0-9]{3,}$), from its IDs, instead of the schema's IMP-0001.")
     assert messages["K6"].startswith("Date required by must be a date, but '30/09/2026' is text")
 
 
@@ -81,8 +85,8 @@ def test_value_maps_read_a_register_s_own_words_and_say_so_once_per_word(tmp_pat
     assert register.cells["Status"][:4] == ["Completed", "In progress", "Identified", "Identified"]
     found = [f for f in check_register(register, DEFAULT, today=AS_OF) if f.code == "value-mapped"]
     assert [f.message for f in found][:2] == [
-        "Status: 'Complete' (1 cell, first CSI Register!L5) is read as 'Completed'.",
-        "Status: 'WIP' (1 cell, first CSI Register!L6) is read as 'In progress'."]
+        "Status: 'Complete' in CSI Register!L5 is read as 'Completed'.",
+        "Status: 'WIP' in CSI Register!L6 is read as 'In progress'."]
     assert {f.severity for f in found} == {Severity.INFO}
 
 
@@ -251,12 +255,17 @@ def test_map_proposes_a_commented_mapping_that_reads_back(tmp_path: Path) -> Non
     assert 'sheet = "CSI Register"' in toml and "header-row = 4" in toml and 'date-order = "dmy"' in toml
     assert '"Opportunity number" = "ID"                  # a name the schema knows for ID' in toml
     assert '"Notes" = ""' in toml and "kept as an extra column" in toml
-    assert '"WIP" = "In progress"' in toml and '"On hold" = ""' in toml and "no choice found: pick one" in toml
+    assert '"WIP" = "In progress"' in toml and '"Raised by" = "Source"' in toml
+    # words with no close choice are kept as the register's own choices, not forced onto a wrong one
+    assert '[choices]\n' in toml and '"Source" = ["Night shift", "SLA review", "Service desk"]' in toml
+    assert 'id-pattern = "^CSI-[0-9]{3,}$"' in toml and "the form of its 4 IDs, such as CSI-001" in toml
     mapping = load_mapping(target)
     assert (mapping.sheet, mapping.header_row, mapping.date_order) == ("CSI Register", 4, "dmy")
     assert mapping.columns["To be actioned by"] == "Owner" and mapping.columns["Priority"] is None
     assert mapping.values["Status"] == {"Complete": "Completed", "WIP": "In progress", "Open": "Identified",
                                         "Not started": "Identified"}
+    assert mapping.form.id_pattern == "^CSI-[0-9]{3,}$"
+    assert mapping.form.choices == {"Source": ("Night shift", "SLA review", "Service desk")}
     assert run("map", str(shape.path), "-o", str(target))[0] == 2  # never overwritten without --force
     assert run("map", str(shape.path), "-o", str(target), "--force")[0] == 0
     assert run("map", str(shape.path), "-o", str(tmp_path / "m.json"))[0] == 2
@@ -305,7 +314,7 @@ def test_every_command_works_through_a_mapping(tmp_path: Path) -> None:
                      AS_OF.isoformat())
     found = json.loads(text)["files"][0]["findings"]
     assert not [f for f in found if f["code"] in ("date-as-text", "not-in-list")]
-    assert {f["value"] for f in found if f["code"] == "value-mapped"} >= {"On hold", "WIP"}
+    assert {f["value"] for f in found if f["code"] == "value-mapped"} >= {"Complete", "WIP"}
     code, text = run("overdue", str(path), "--mapping", str(mapping), "--as-of", AS_OF.isoformat(), "--format",
                      "json")
     assert code == 0 and [item["id"] for item in json.loads(text)["items"]] == ["CSI-002", "CSI-003", "CSI-003"]
@@ -318,13 +327,14 @@ def test_every_command_works_through_a_mapping(tmp_path: Path) -> None:
                AS_OF.isoformat())[0] == 1
     assert run("overdue", str(marked), "--mapping", str(mapping), "--in-place", "--as-of", AS_OF.isoformat())[0] == 0
     sheet = openpyxl.load_workbook(marked)["CSI Register"]
-    assert sheet["A5"].fill.fgColor.rgb == "FFFFC7CE"  # CSI-001 does not fit ^IMP-
+    assert sheet["A5"].fill.fgColor.rgb == "00000000"  # CSI-001 is the register's own form: not a finding
+    assert sheet["A9"].fill.fgColor.rgb == "FFFFC7CE"  # CSI-003 a second time is
     assert sheet["C6"].fill.fgColor.rgb == "FFF8CBAD"  # CSI-002 is overdue (30/09/2026, read as a date)
     assert sheet["B6"].fill.fgColor.rgb == "FFDDEBF7"  # where a date was read from text: an info mark
     assert run("snapshot", str(marked), "--mapping", str(mapping), "--as-of", "2026-11-25T09:00")[0] == 0
     assert run("clear", str(marked), "--mapping", str(mapping), "--in-place")[0] == 0
     sheet = openpyxl.load_workbook(marked)["CSI Register"]
-    assert sheet["A5"].fill.fill_type is None and "Findings" not in sheet.parent.sheetnames
+    assert sheet["A9"].fill.fill_type is None and "Findings" not in sheet.parent.sheetnames
 
 
 def test_the_register_tab_reads_through_the_settings_mapping(tmp_path: Path) -> None:
@@ -379,13 +389,17 @@ def test_map_then_migrate_keeps_every_value_and_a_legacy_ref_per_row(tmp_path: P
                 value = mapped[value]
             elif isinstance(value, str) and parse_text_date(value, "dmy"):
                 value = parse_text_date(value, "dmy")[0]
-            if header == "Opportunity number":  # made anew where it does not fit; kept in Legacy ref
-                assert item[LEGACY_REF].startswith(f"{value} ("), (value, item)
-            else:
-                assert value in written, (header, value, item)
+            assert value in written or item[LEGACY_REF].startswith(f"{value} ("), (header, value, item)
         assert item[LEGACY_REF].endswith(f"(CSI Register row {shape.rows.index(source) + 5})")
-    assert items[0]["ID"] == "IMP-0001" and items[0][LEGACY_REF] == "CSI-001 (CSI Register row 5)"
+        # each word read as a choice is kept beside it, as written
+        if source[11] in mapped:
+            assert item["Status as written"] == source[11]
+    # every unique ID is kept in the register's own form; a missing one and a repeat are made in that form
+    assert [item["ID"] for item in items] == ["CSI-001", "CSI-002", "CSI-003", "CSI-004", "CSI-005"]
+    assert items[0][LEGACY_REF] == "CSI-001 (CSI Register row 5)"
     assert items[3][LEGACY_REF] == "(CSI Register row 8)"  # no ID given: one is made, the row is kept
+    assert items[4][LEGACY_REF] == "CSI-003 (CSI Register row 9)"  # a repeat: made anew, the old one kept
+    assert "2 ID(s) kept" not in text and "3 ID(s) kept as they were, in the register's own form" in text
     assert items[0][LEGACY_PRIORITY] == 3 and "Customer impact" not in items[0]  # ratings left to fill
     register = read(target, DEFAULT)  # xlreg validate reads it
     assert len(register) == 5 and register.cells["Status"][:2] == ["Completed", "In progress"]
@@ -404,10 +418,12 @@ def test_migrate_without_a_mapping_gives_what_the_proposed_mapping_gives(tmp_pat
     assert report["mapping"] is None and report["dateOrder"] == "dmy" and report["items"] == 5
     assert {(v["word"], v["choice"]) for v in report["valuesMapped"]} >= {("WIP", "In progress")}
     assert [d["column"] for d in report["datesConverted"]] == ["Date raised", "Target date"]
-    assert [(new["row"], new["old"], new["why"]) for new in report["idsGenerated"]][3:] == [
-        (8, None, "missing"), (9, "CSI-003", "does not fit the pattern")]
+    assert [(new["row"], new["old"], new["new"], new["why"]) for new in report["idsGenerated"]] == [
+        (8, None, "CSI-004", "missing"), (9, "CSI-003", "CSI-005", "repeats an earlier one")]
+    assert report["idsKept"] == 3 and report["idPattern"] == "^CSI-[0-9]{3,}$"
     assert report["renamed"] == {"Priority": LEGACY_PRIORITY}
-    assert any(f["code"] == "not-in-list" and f["value"] == "On hold" for f in report["findings"])
+    assert report["keptAsWritten"] == ["Source as written", "Status as written"]
+    assert not any(f["code"] in ("not-in-list", "bad-format") for f in report["findings"])
 
 
 def test_migrate_keeps_fitting_ids_and_makes_new_ones_after_them(tmp_path: Path) -> None:
@@ -419,9 +435,12 @@ def test_migrate_keeps_fitting_ids_and_makes_new_ones_after_them(tmp_path: Path)
     code, text = run("migrate", str(path), "-o", str(tmp_path / "new.xlsx"), "--format", "json")
     assert code == 0
     report = json.loads(text)
+    # a repeat is made anew; an ID that does not fit is still the item's ID (minutes cite it), for validate
+    # to report
     assert [(n["old"], n["new"], n["why"]) for n in report["idsGenerated"]] == [
-        ("IMP-0001", "IMP-0002", "repeats an earlier one"), ("#12", "IMP-0003", "does not fit the pattern")]
-    assert [item["ID"] for item in _cells(tmp_path / "new.xlsx")] == ["IMP-0001", "IMP-0002", "IMP-0003"]
+        ("IMP-0001", "IMP-0002", "repeats an earlier one")]
+    assert [item["ID"] for item in _cells(tmp_path / "new.xlsx")] == ["IMP-0001", "IMP-0002", "#12"]
+    assert [(f["cell"], f["code"]) for f in report["findings"] if f["code"] == "bad-format"] == [("A4", "bad-format")]
 
 
 def test_migrate_never_overwrites_without_force_nor_its_source(tmp_path: Path) -> None:

@@ -25,10 +25,12 @@ from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS
 from xl_addin.engine.schema import RegisterSchema, RegisterSchemaError
 from xl_addin.errors import ActionFailed
 from xl_addin.workbook.guard import MIB, Limits
+from xl_addin.workbook.safe_write import DEFAULT_KEEP_BACKUPS
 from xl_addin.workbook.mapping_file import load_mapping
 from xl_addin.workbook.schema_file import load_schema
 
 READERS = ("validate", "priorities", "overdue", "clear", "snapshot", "Register tab")
+WRITERS = ("validate --mark", "priorities", "overdue", "clear", "import", "measure", "Register tab")
 SETTINGS_FILES = ("xlreg.toml", "pyproject.toml")
 
 
@@ -46,7 +48,7 @@ class Key:
 KEYS: dict[str, Key] = {
     "schema": Key(None, (*READERS, "new", "map", "migrate")),
     "table": Key(None, READERS),
-    "mapping": Key(None, (*READERS, "migrate")),
+    "mapping": Key(None, (*READERS, "migrate", "import", "measure")),
     "date-order": Key(None, (*READERS, "map", "migrate"), choices=("dmy", "mdy", "ymd")),
     "escalation-days": Key(DEFAULT_ESCALATION_DAYS, ("overdue", "snapshot", "Register tab"), whole_number=True),
     "fail-on": Key("error", ("validate",), choices=("error", "warning", "never")),
@@ -55,6 +57,8 @@ KEYS: dict[str, Key] = {
     "jobs": Key(None, ("validate",), whole_number=True),
     "format": Key("text", ("validate",), choices=("text", "json", "csv", "junit", "sarif", "github")),
     "reader": Key("auto", ("validate",), choices=("auto", "calamine", "columns", "openpyxl")),
+    # backups of a workbook kept in xlreg-backups/ by the writing commands, the oldest removed first
+    "keep-backups": Key(DEFAULT_KEEP_BACKUPS, WRITERS, whole_number=True),
     # size limits checked before a workbook is parsed (see workbook.guard.Limits)
     "max-part-mb": Key(1024, READERS, whole_number=True),
     "max-total-mb": Key(2048, READERS, whole_number=True),

@@ -122,7 +122,7 @@ CASES = [
     # Status
     Case("status-every-value", [item(1, "Identified"), item(2, "Planned"), item(3, "In progress"),
                                 item(4, "Completed"), item(5, "Cancelled")]),
-    Case("status-invalid", [item(1, Status="Parked"), item(2, Status=None)],
+    Case("status-invalid", [item(1, Status="Archived"), item(2, Status=None)],
          [(0, "Status", "not-in-list"), (1, "Status", "missing-value")]),
     # Success metric
     Case("metric-required", [item(1, "In progress", Success_metric=None), item(2, "Completed", Success_metric=None)],

@@ -69,7 +69,7 @@ def run_overdue(args: argparse.Namespace, out: TextIO) -> int:
     outcome = actions.run_overdue(args.file, settings.schema(), as_of=as_of, output=output,
                                   escalation_days=escalation_days, limits=settings.limits())
     render = {"json": summaries.overdue_json, "csv": summaries.overdue_csv}.get(args.format, summaries.overdue_text)
-    out.write(render(str(args.file), outcome.items, as_of, escalation_days, outcome.notes))
+    out.write(render(str(args.file), outcome.items, as_of, escalation_days, outcome.notes, on_hold=outcome.on_hold))
     if args.format == "text":
         out.write(common.read_note(args.file, output) + common.written(outcome.written))
     return EXIT_CLEAN

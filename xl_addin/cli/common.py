@@ -13,7 +13,7 @@ from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS
 
 if TYPE_CHECKING:
     from xl_addin.settings import Settings
-    from xl_addin.workbook.actions import Output
+    from xl_addin.workbook.safe_write import Output
     from xl_addin.workbook.safe_write import WriteResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -104,10 +104,11 @@ def settings(args: argparse.Namespace, **given: Any) -> Settings:
 
 def output(args: argparse.Namespace, source: Path) -> Output | None:
     """Where a writing command writes: the source itself, a new file, or nowhere (report only)."""
-    from xl_addin.workbook.actions import Output
+    from xl_addin.workbook.safe_write import Output
 
+    keep = settings(args)["keep-backups"]
     if args.in_place:
-        return Output(source, ignore_lock=args.ignore_lock)
+        return Output(source, ignore_lock=args.ignore_lock, keep_backups=keep)
     out: Path | None = args.output
     if out is None:
         return None
@@ -148,3 +149,32 @@ def exit_code(results: Sequence[FileResult], fail_on: Severity | None) -> int:
     if fail_on is not None and any((r.worst() or Severity.INFO) >= fail_on for r in results):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def feed_mapping_options(parser: argparse.ArgumentParser, *, help_text: str) -> None:
+    """--feed-mapping for the export, and --mapping for the register in its own layout (as every command)."""
+    parser.add_argument("--feed-mapping", metavar="NAME|FILE", help=help_text)
+    parser.add_argument("--mapping", type=Path, metavar="M.toml",
+                        help="read the register through its mapping (xlreg map proposes one), as every command "
+                             "does; a feed mapping given here (a shipped name or a file with kind = ...) is taken "
+                             "as --feed-mapping")
+
+
+def split_mappings(args: argparse.Namespace) -> str | None:
+    """The feed mapping to use; --mapping given a feed mapping (how import and measure were used before they
+    read register mappings) is taken as the feed's, and the register is read without one."""
+    from xl_addin.workbook.feed_mapping_file import is_feed_mapping, shipped_mappings
+
+    given: Path | None = args.mapping
+    if given is not None and is_feed_mapping(str(given)):
+        if args.feed_mapping:
+            raise UsageError(f"--mapping {given} and --feed-mapping {args.feed_mapping} are both feed mappings; give "
+                             "the export's with --feed-mapping and the register's own (from xlreg map) with "
+                             "--mapping.")
+        args.mapping = None
+        return str(given)
+    if given is not None and not given.exists() and not given.suffix:
+        raise UsageError(f"Mapping not found: {given}. The shipped feed mappings are "
+                         f"{', '.join(shipped_mappings())} (give one with --feed-mapping); a register's own mapping "
+                         "is a .toml file from xlreg map (--mapping FILE.toml).")
+    return args.feed_mapping

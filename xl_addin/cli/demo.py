@@ -55,7 +55,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
     out.write(f"\n$ xlreg overdue {sample} --in-place\n")
     late = actions.run_overdue(sample, schema, as_of=today, output=actions.Output(sample))
-    out.write(summaries.overdue_text(str(sample), late.items, today, late.escalation_days))
+    out.write(summaries.overdue_text(str(sample), late.items, today, late.escalation_days, on_hold=late.on_hold))
     out.write(f"Changed: highlighted {len(late.items)} overdue rows.\n")
 
     out.write(f"\n$ xlreg validate {sample} --mark --in-place\n")

@@ -21,8 +21,8 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("file", type=Path, metavar="REGISTER", help="the register workbook")
     parser.add_argument("feed_file", type=Path, metavar="FEED", help="the ticket export (.csv, .xlsx)")
     parser.add_argument("--feed", choices=["tickets"], default="tickets", help="what the export holds")
-    parser.add_argument("--mapping", dest="feed_mapping", metavar="NAME|FILE",
-                        help="a shipped ticket mapping (servicenow-incidents, jira, glpi) or a mapping file")
+    common.feed_mapping_options(parser, help_text="the export's mapping: a shipped ticket mapping "
+                                                  "(servicenow-incidents, jira, glpi) or a mapping file")
     parser.add_argument("--window-days", type=common.positive, default=90, metavar="N",
                         help="days before and after the Implemented date (default 90)")
     parser.add_argument("--as-of", type=common.date, metavar="YYYY-MM-DD", help="default: today")
@@ -36,9 +36,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.report.summaries import measure_text
     from xl_addin.workbook.feed_measure import run_measure
 
+    feed_mapping = common.split_mappings(args)
     output = common.output(args, args.file)
     settings = common.settings(args)
-    outcome = run_measure(args.file, args.feed_file, settings.schema(), mapping_name=args.feed_mapping,
+    outcome = run_measure(args.file, args.feed_file, settings.schema(), mapping_name=feed_mapping,
                           as_of=args.as_of or dt.date.today(), days=args.window_days, output=output,
                           date_order=args.date_order, limits=settings.limits())
     out.write(measure_text(outcome))

@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from xl_addin.engine.adopt import parse_text_date
+from xl_addin.engine.text_dates import parse_text_date
 from xl_addin.engine.findings import Finding, FindingType, Severity, define
 from xl_addin.engine.keywords import KEYWORDS
 from xl_addin.engine.keywords.base import ErrorLike, RegisterContext, SchemaError

@@ -7,11 +7,13 @@ found, or said to be missing, the same way whatever reads it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
+from xl_addin.engine.id_form import looks_like_ids
 from xl_addin.engine.findings import NO_REGISTER, Finding, Severity, column_letter, define
 from xl_addin.engine.register import HeaderLayout, Register
 from xl_addin.engine.schema import RegisterSchema, header_key
@@ -94,11 +96,17 @@ def _target(texts: Sequence[str], by_key: Mapping[str, str | None],
     """The first schema column not yet taken that one of `texts` names (as written, or without a remark in
     brackets at its end), and the text that named it; else None and the first text."""
     for text in texts:
-        for variant in (text, _without_remark(text)):
+        for variant in (text, _without_remark(text), *_alternatives(text)):
             target = by_key.get(header_key(variant))
             if target is not None and target not in taken:
                 return target, text
     return None, texts[0]
+
+
+def _alternatives(text: str) -> list[str]:
+    """The parts of a header that gives a column two names ("Raised by / source", "Owner/Lead")."""
+    parts = [part.strip() for part in text.split("/")]
+    return [part for part in parts if part] if len(parts) > 1 else []
 
 
 # A header longer than this is a note or a paragraph, not a column's name: it is kept, cut, as an extra column.
@@ -112,13 +120,52 @@ def _text(cell: Any) -> str:
 MIN_OTHER_COLUMNS = 3
 
 
+_ID_HINT = re.compile(r"(?:^|[\s_.(-])(?:id|no|nr|num|number|ref|reference|key|code)\W*$|#|^s\.?\s*no\b",
+                      re.IGNORECASE)
+
+
+def names_an_identifier(text: str) -> bool:
+    """A header that names an identifier by its form ("Risk ID", "Issue number:", "Sr. No.", "Ref #")."""
+    return _ID_HINT.search(text.strip()) is not None
+
+
+def id_candidates(layout: HeaderLayout) -> list[tuple[str, int]]:
+    """The extra columns whose header names an identifier, left to right."""
+    return sorted(((text, number) for text, number in layout.extra_columns.items() if names_an_identifier(text)),
+                  key=lambda pair: pair[1])
+
+
 def is_header_match(layout: HeaderLayout, schema: RegisterSchema) -> bool:
-    """A row is the register's header when it holds the ID column (by name or alias) and at least three more of
-    the schema's columns; a schema without an ID column needs half its columns (two at least)."""
+    """A row is the register's header when it holds the ID column (by name or alias, or a header naming an
+    identifier: "Risk ID", "Sr. No.") and at least three more of the schema's columns; a schema without an ID
+    column needs half its columns (two at least)."""
     id_column = schema.role("id")
     if id_column:
-        return id_column in layout.columns and layout.score() >= min(1 + MIN_OTHER_COLUMNS, len(schema.columns))
+        named = id_column in layout.columns or bool(id_candidates(layout))
+        others = layout.score() - (id_column in layout.columns)
+        return named and others >= min(MIN_OTHER_COLUMNS, len(schema.columns) - 1)
     return layout.score() >= max(2, (len(schema.columns) + 1) // 2)
+
+
+def promote_id_column(layout: HeaderLayout, id_column: str | None,
+                      values_of: Callable[[int], Sequence[Any]]) -> HeaderLayout:
+    """The layout with an extra column taken as the ID column, where none is named as such and a column whose
+    header names an identifier ("Risk ID", "Sr. No.") holds identifiers."""
+    if not id_column or id_column in layout.columns:
+        return layout
+    for text, number in id_candidates(layout):
+        if looks_like_ids(values_of(number), named=True):
+            extra = {name: at for name, at in layout.extra_columns.items() if name != text}
+            return replace(layout, columns={**layout.columns, id_column: number}, extra_columns=extra,
+                           headers={**layout.headers, id_column: text})
+    return layout
+
+
+def header_like(cells: Sequence[Any]) -> bool:
+    """A row that could be a header: two or more cells, all of them text (an item's row holds dates and
+    numbers)."""
+    filled = [cell for cell in cells if cell is not None and cell != ""]
+    return len(filled) >= 2 and all(isinstance(cell, str) for cell in filled)
 
 
 @dataclass(frozen=True)
@@ -140,6 +187,12 @@ class _Nearest:
     sheet: str
     row: int
     layout: HeaderLayout
+    header_like: bool = True  # all text: a header; a row holding dates or numbers is an item's
+
+    id_named: bool = False  # it names the ID column: of two rows naming as many columns, the register's
+
+    def rank(self) -> tuple[bool, int, bool]:
+        return self.header_like, self.layout.score(), self.id_named
 
 
 class HeaderSearch:
@@ -176,8 +229,10 @@ class HeaderSearch:
                 # a row a mapping names is the header whatever it matches (migrating keeps every column)
                 if is_header_match(layout, self.schema) or (self.only_row is not None and layout.last_column):
                     return HeaderFound(sheet, number, layout)
-                if self.nearest is None or layout.score() > self.nearest.layout.score():
-                    self.nearest = _Nearest(sheet, number, layout)
+                candidate = _Nearest(sheet, number, layout, header_like(cells),
+                                     self.schema.role("id") in layout.columns)
+                if self.nearest is None or candidate.rank() > self.nearest.rank():
+                    self.nearest = candidate
         return None
 
     def not_found(self, file: str) -> Finding:

@@ -83,6 +83,20 @@ class LogRows:
 
 
 @dataclass(frozen=True)
+class AddedColumn:
+    """A column added after the register's last one (the Source ref an import needs): its header text in the
+    header row, formatted like the header cell of column `like`; the register's table, when it is one, grows to
+    hold it."""
+
+    sheet: str
+    row: int
+    column: int
+    title: str
+    like: int
+    table: str | None = None
+
+
+@dataclass(frozen=True)
 class Marks:
     """Everything one action changes. Tool marks of the kinds in `replaces` are removed first.
 
@@ -99,6 +113,7 @@ class Marks:
     log: LogRows | None = None
     dates: frozenset[tuple[int, int]] = frozenset()
     grow_to: int | None = None
+    added_columns: tuple[AddedColumn, ...] = ()
 
 
 # The record of the tool's own marks, which every writer keeps the same way so that marks made through Excel

@@ -1,4 +1,5 @@
-"""Overdue items: target date passed, status not closed; with days overdue, owner and escalation."""
+"""Overdue items: target date passed, status neither closed nor on hold; with days overdue, owner and
+escalation. Items on hold are listed apart, with how long they have been paused."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def overdue_items(register: Register, schema: RegisterSchema, *, as_of: dt.date,
 
     targets, statuses = register.cells[target_column], column("status")
     ids, owners, updates = column("id"), column("owner"), column("lastUpdate")
-    closed = set(schema.closed_statuses)
+    closed = {*schema.closed_statuses, *schema.on_hold_statuses}  # an item on hold is paused, not late
     judged = schema.role("lastUpdate") in register.cells
     found = []
     # column-wise: only the items whose target has passed are looked at one by one
@@ -71,6 +72,44 @@ def overdue_items(register: Register, schema: RegisterSchema, *, as_of: dt.date,
             last_update=last_update,
             escalate=judged and (last_update is None or (as_of - last_update).days > escalation_days),
         ))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class OnHoldItem:
+    """An item on hold: paused, so never overdue. `since` is its Last update (when it was put on hold, as far as
+    the register says), and `days` how long ago that was."""
+
+    row: int
+    item_id: str
+    owner: str
+    status: str
+    target_date: dt.date | None
+    since: dt.date | None
+    days: int | None
+
+
+def on_hold_items(register: Register, schema: RegisterSchema, *, as_of: dt.date) -> tuple[OnHoldItem, ...]:
+    """Items at an on-hold status, in sheet order, with how long they have been paused."""
+    status_column = schema.role("status")
+    paused = set(schema.on_hold_statuses)
+    if not paused or not status_column or status_column not in register.cells:
+        return ()
+    size = len(register)
+
+    def column(role: str) -> Sequence[Any]:
+        name = schema.role(role)
+        return register.cells[name] if name and name in register.cells else [None] * size
+
+    statuses, ids, owners = register.cells[status_column], column("id"), column("owner")
+    targets, updates = column("targetDate"), column("lastUpdate")
+    found = []
+    for index in [i for i, status in enumerate(statuses) if status in paused]:
+        since = _date(updates[index])
+        found.append(OnHoldItem(
+            row=register.row_numbers[index], item_id="" if ids[index] is None else str(ids[index]),
+            owner=("" if owners[index] is None else str(owners[index])) or NO_OWNER, status=str(statuses[index]),
+            target_date=_date(targets[index]), since=since, days=(as_of - since).days if since else None))
     return tuple(found)
 
 

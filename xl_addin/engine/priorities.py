@@ -100,5 +100,5 @@ def compute_priorities(register: Register, schema: RegisterSchema) -> Priorities
         ranks[index] = position
     items = tuple(map(PriorityItem, register.row_numbers, identifiers, states, totals, ranks, target_dates,
                       raised_dates))
-    known = open_statuses | set(schema.closed_statuses)
+    known = open_statuses | set(schema.closed_statuses) | set(schema.on_hold_statuses)  # on hold: paused, unranked
     return Priorities(items, tuple(item for item in items if item.total is not None and item.status not in known))

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress, repeat
 from operator import is_not
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from xl_addin.engine.id_form import IdForm
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class CellError:
 @dataclass(frozen=True)
 class Reading:
     """How some cells of one column were read in the register's own words (engine.adopt): `word` as `read_as`
-    (a choice, or a date typed as text), in `count` cells from row `first_row` on."""
+    (a choice, or a date typed as text), in `count` cells from row `first_row` on (`rows`: each of them)."""
 
     kind: Literal["value", "date"]
     column: str
@@ -36,6 +39,18 @@ class Reading:
     read_as: Any
     count: int
     first_row: int
+    rows: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trailing:
+    """Rows below a register's items that are not items (engine.extent): a second table, a footer line, the
+    header repeated. They are left as they are: not checked, not migrated as items."""
+
+    first_row: int
+    last_row: int
+    what: str  # "a second table", "a footer line", "the header repeated"
+    text: str  # the first text there, to name it by
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,10 @@ class Register:
     date_order: str | None = None  # how dates typed as text were read ("dmy"...), if they were
     # the values of columns outside the schema, by their header, when asked for (migrating keeps them)
     extras: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+    # the form its IDs follow when it is not the schema's (engine.id_form), and where that form comes from
+    id_form: IdForm | None = None
+    id_form_basis: str = ""  # "the mapping", "the workbook" or "its IDs"
+    trailing: Trailing | None = None  # what stands below the items and is not an item
     # column -> its distinct values, made once (the quick checks and the cell scan each look at them)
     _distinct: dict[str, AbstractSet[Any]] = field(default_factory=dict, init=False, compare=False, repr=False)
 
@@ -189,6 +208,22 @@ def build_register(file: str, sheet: str, header_row: int, layout: HeaderLayout,
                                  first_column=first_column, table=table)
 
 
+def _kept_columns(layout: HeaderLayout) -> dict[str, int]:
+    """The columns outside the schema by a name of their own, in sheet order: extra columns by their header, a
+    repeated header's column as "Vulnerability (2)", so that none of their values is dropped."""
+    found: dict[str, int] = {}
+    taken = {text.casefold() for text in layout.columns}
+    pairs = [*layout.extra_columns.items(), *((text, number) for number, (text, _) in layout.duplicate_columns.items())]
+    for text, number in sorted(pairs, key=lambda pair: pair[1]):
+        name, count = text, 1
+        while name.casefold() in taken:
+            count += 1
+            name = f"{text} ({count})"
+        taken.add(name.casefold())
+        found[name] = number
+    return found
+
+
 def register_from_columns(file: str, sheet: str, header_row: int, layout: HeaderLayout, numbers: Sequence[int],
                           columns: Sequence[Sequence[Any]], computed: Sequence[str], *, first_column: int = 1,
                           table: str | None = None, needed: Collection[str] | None = None,
@@ -210,8 +245,8 @@ def register_from_columns(file: str, sheet: str, header_row: int, layout: Header
     filled: set[int] = set()
     positions = range(size)
     scanned = [raw(name) for name in layout.columns if name not in computed]
-    if extras:
-        scanned += [at(number) for number in layout.extra_columns.values()]
+    kept_columns = _kept_columns(layout) if extras else {}
+    scanned += [at(number) for number in kept_columns.values()]
     for values in scanned:
         if len(filled) < size:
             blank = {value for value in set(values) if type(value) is str and not value.strip()}
@@ -222,7 +257,7 @@ def register_from_columns(file: str, sheet: str, header_row: int, layout: Header
     wanted = [name for name in layout.columns if needed is None or name in needed]
     normalised = {name: _normalised(raw(name)) for name in wanted}
     cells_by_name = {name: values for name, (values, _) in normalised.items()}
-    kept = {text: normalise_column(at(number)) for text, number in layout.extra_columns.items()} if extras else {}
+    kept = {text: normalise_column(at(number)) for text, number in kept_columns.items()}
     if len(filled) != size:
         keep = sorted(filled)
         numbers = [numbers[index] for index in keep]

@@ -59,6 +59,8 @@ ROLES: dict[str, Role] = {role.key: role for role in (
     Role("effective", "whether it worked: Yes, Partly or No", "Effective",
          without={"snapshot": "effectiveness verified is not recorded"}),
     Role("iterationOf", "the item this one iterates", "Iteration of"),
+    Role("severity", "how serious a finding is (Major, Minor)", "-",
+         without={"import": "a finding's severity is written into its description"}),
     Role("owner", "who acts on the item", "Owner",
          without={"overdue": "overdue items are not grouped by owner"}),
     Role("dateRaised", "when the item was raised", "Date raised",

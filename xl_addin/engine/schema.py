@@ -12,6 +12,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from xl_addin.engine.id_form import form_of_pattern
 from xl_addin.engine.keywords import KEYWORDS
 from xl_addin.engine.roles import role_problems
 
@@ -86,6 +87,8 @@ class RegisterSchema:
     closed_statuses: tuple[str, ...] = ()
     # closed with the work done (Completed), as opposed to closed and dropped (Cancelled)
     completed_statuses: tuple[str, ...] = ()
+    # paused (On hold): neither open nor closed, never overdue or escalated, listed apart in the review
+    on_hold_statuses: tuple[str, ...] = ()
     scoring: Scoring = "sum"  # how ratings combine into the priority total (a risk's likelihood x impact)
     mapping: RegisterMapping | None = None  # how one organisation's register reads as this one (engine.mapping)
 
@@ -137,34 +140,14 @@ def _kind_of(name: str, spec: Mapping[str, Any]) -> ColumnKind:
     return "text"
 
 
-@dataclass(frozen=True)
-class NumberedId:
-    """An identifier pattern of the simple kind ^IMP-[0-9]{4,}$: a prefix and a number of at least `digits`."""
-
-    prefix: str
-    digits: int
-
-    def format(self, number: int) -> str:
-        return f"{self.prefix}{number:0{self.digits}d}"
-
-    def number(self, text: str) -> int | None:
-        rest = text[len(self.prefix):] if text.startswith(self.prefix) else ""
-        return int(rest) if rest.isdigit() else None
-
-
-def numbered_id(pattern: str) -> NumberedId | None:
-    match = re.fullmatch(r"\^([A-Za-z_-]*)\[0-9\]\{(\d+),?\d*\}\$", pattern)
-    return NumberedId(match.group(1), int(match.group(2))) if match else None
-
-
 def _example_for(spec: Mapping[str, Any]) -> str:
     examples = spec.get("examples")
     if examples:
         return str(examples[0])
     pattern = spec.get("pattern", "")
-    numbered = numbered_id(pattern)  # a readable stand-in for simple ID patterns such as ^IMP-[0-9]{4,}$
-    if numbered:
-        return numbered.format(1)
+    form = form_of_pattern(pattern)  # a readable stand-in for simple ID patterns such as ^IMP-[0-9]{4,}$
+    if form.numbered and form.example != pattern:
+        return form.example
     return f"the pattern {pattern}" if pattern else ""
 
 
@@ -250,6 +233,7 @@ def parse_schema(document: Mapping[str, Any], path: Path, *, bundled: bool = Fal
         open_statuses=tuple(register.get("openStatuses", ())),
         closed_statuses=tuple(register.get("closedStatuses", ())),
         completed_statuses=tuple(register.get("completedStatuses", ())),
+        on_hold_statuses=tuple(register.get("onHoldStatuses", ())),
         scoring=scoring,
     )
 

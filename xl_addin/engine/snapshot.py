@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from xl_addin.engine.findings import Finding, Severity, define
-from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS, OverdueItem, by_owner, overdue_items
+from xl_addin.engine.overdue import (
+    DEFAULT_ESCALATION_DAYS,
+    OnHoldItem,
+    OverdueItem,
+    by_owner,
+    on_hold_items,
+    overdue_items,
+)
 from xl_addin.engine.priorities import PriorityItem, compute_priorities
 from xl_addin.engine.register import CellError, Register
 from xl_addin.engine.review_diff import by_id, change_kind
@@ -184,6 +191,7 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
         *_counts(items, schema),
         _overdue_table(late, schema),
         _overdue_owners(late),
+        _on_hold(on_hold_items(register, schema, as_of=today), roles, items),
         closed_table,
         new_table,
         _open_by_priority(items, roles, schema, priorities),
@@ -206,7 +214,7 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
         schema_title=schema.title, as_of=as_of, previous_review=previous_review,
         roles=dict(schema.roles),
         statuses={"open": schema.open_statuses, "closed": schema.closed_statuses,
-                  "completed": schema.completed_statuses},
+                  "completed": schema.completed_statuses, "onHold": schema.on_hold_statuses},
         columns=(*(column.name for column in schema.columns), DAYS_OVERDUE),
         items=tuple(items), tables=tuple(tables), steady_stream=steady, findings=findings,
         data_quality=quality, since_basis=basis,
@@ -310,6 +318,7 @@ _TABLE_ROLES: dict[str, tuple[str, ...]] = {
     "closures-per-month": ("status", "closureDate"),
     "raised-per-month": ("dateRaised",),
     "review-figures": ("status",),
+    "on-hold": ("status",),
     "entries-per-source": ("dateRaised", "source"),
 }
 
@@ -358,6 +367,15 @@ def _overdue_owners(late: Sequence[OverdueItem]) -> ReviewTable:
                  for owner, group in by_owner(tuple(late)).items())
     return ReviewTable("overdue-owners", "Overdue items per owner", ("Owner", "Overdue items", DAYS_OVERDUE,
                                                                     "To escalate"), rows)
+
+
+def _on_hold(paused: Sequence[OnHoldItem], roles: _Roles, items: Sequence[Mapping[str, Any]]) -> ReviewTable:
+    """Paused items, longest paused first: not overdue, but a review asks why they wait."""
+    by_row = {item["row"]: item for item in items}
+    columns = (*roles.columns("id", "description", "owner", "targetDate"), "On hold since", "Days on hold")
+    rows = tuple((*_pick(by_row[item.row], roles.columns("id", "description", "owner", "targetDate")), item.since,
+                  item.days) for item in sorted(paused, key=lambda item: (-(item.days or 0), item.row)))
+    return ReviewTable("on-hold", "On hold (paused, not overdue)", columns, rows)
 
 
 def _pick(item: Mapping[str, Any], columns: Sequence[str]) -> tuple[Any, ...]:

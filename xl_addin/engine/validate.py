@@ -13,6 +13,7 @@ from xl_addin.engine.header import layout_findings
 from xl_addin.engine.keywords import RegisterContext, register_validator
 from xl_addin.engine.keywords.needs_follow_up import follow_ups
 from xl_addin.engine.keywords.unique_in_register import occurrences
+from xl_addin.engine.mapping import with_id_pattern
 from xl_addin.engine.quick import doubtful_rows
 from xl_addin.engine.register import Register
 from xl_addin.engine.row_errors import row_errors
@@ -34,7 +35,9 @@ def check_register(register: Register, schema: RegisterSchema, *, today: dt.date
     With `quick`, only rows that column-wise checks derived from the schema cannot clear are validated, by
     engine.row_errors; without, every row by jsonschema. The findings are the same either way.
     """
-    found = layout_findings(register, schema) + reading_findings(register)
+    found = layout_findings(register, schema) + reading_findings(register, schema)
+    if register.id_form is not None:  # IDs checked against the register's own form
+        schema = with_id_pattern(schema, register.id_form.pattern)
     absent = {column.name for column in schema.columns if column.name not in register.columns}
     context = register_context(register, schema, today=today)
     doubtful = doubtful_rows(schema.document, context, register) if quick else None

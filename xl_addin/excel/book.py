@@ -14,7 +14,7 @@ from typing import Any
 
 from xl_addin.engine.adopt import adopt
 from xl_addin.engine.findings import column_letter
-from xl_addin.engine.header import HeaderSearch, match_header
+from xl_addin.engine.header import HeaderSearch, match_header, promote_id_column
 from xl_addin.engine.marks import (
     RECORD_HEADER,
     RECORD_SHEET,
@@ -30,7 +30,7 @@ from xl_addin.engine.marks import (
     sheet_entry,
     unique_title,
 )
-from xl_addin.engine.register import CellError, HeaderLayout, Register, build_register
+from xl_addin.engine.register import CellError, HeaderLayout, Register, build_register, normalise_column
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.errors import ActionFailed
 
@@ -95,12 +95,13 @@ class ExcelBook:
     def _register(self, schema: RegisterSchema, sheet: str, header_row: int, layout: HeaderLayout,
                   first_column: int, body: Sequence[Sequence[Any]], table: str | None) -> Register:
         first = header_row + layout.rows
-        data = ((first + index, [_cell_value(value) for value in row]) for index, row in enumerate(body))
+        rows = [[_cell_value(value) for value in row] for row in body]
+        layout = promote_id_column(layout, schema.role("id"), lambda number: normalise_column(
+            [row[number - first_column] if number - first_column < len(row) else None for row in rows]))
+        data = ((first + index, row) for index, row in enumerate(rows))
         register = build_register(self.name, sheet, header_row, layout, data, schema.computed_columns,
                                   first_column=first_column, table=table)
-        mapping = schema.mapping
-        return adopt(register, schema, date_order=mapping.date_order if mapping else None,
-                     value_maps=mapping.values if mapping else None)
+        return adopt(register, schema)
 
     # --- writing ------------------------------------------------------------------------------------------
 

@@ -29,6 +29,8 @@ def _column_comment(match: ColumnMatch) -> str:
         return "from the mapping given"
     if match.how == "similar":
         return f"similar name, {match.sureness:.0%} sure: check"
+    if match.how == "content":
+        return "holds the items' identifiers (short, unique, one form): check"
     return "no schema column found: kept as an extra column, not checked"
 
 
@@ -40,7 +42,21 @@ def _word_comment(match: WordMatch) -> str:
         return f"{cells}; from the mapping given"
     if match.how == "similar":
         return f"{cells}; similar word: check"
+    if match.how == "case":
+        return f"{cells}; the choice written in another case or spacing"
     return f"{cells}; no choice found: pick one, or leave it empty to have it reported"
+
+
+_PARTS_HELP = "open, on hold, completed or cancelled"
+
+
+def _header_line(proposal: Proposal) -> str:
+    if proposal.header_basis == "guessed":
+        return ("guessed: no row names enough of the schema's columns; the row of text that names the most of "
+                "them. Check that it is the header and not an item")
+    if proposal.header_basis == "given":
+        return "as given"
+    return "the row of the headers (the upper one of a two-row header)"
 
 
 def _items(count: int) -> str:
@@ -60,12 +76,21 @@ def mapping_toml(proposal: Proposal, schema: RegisterSchema) -> str:
         f"#   xlreg migrate \"{name}\" --mapping THIS_FILE.toml -o NEW_REGISTER.xlsx",
         "",
         f"sheet = {_string(proposal.sheet)}",
-        _line(f"header-row = {proposal.header_row}", "the row of the headers (the upper one of a two-row header)"),
+        _line(f"header-row = {proposal.header_row}", _header_line(proposal)),
     ]
+    if proposal.below:
+        lines.append(f"# Below the items, not items: {proposal.below}.")
     if proposal.dates.order:
         lines.append(_line(f"date-order = {_string(proposal.dates.order)}", proposal.dates.describe()))
     else:
         lines.append(f"# date-order = \"dmy\"  (or \"mdy\", \"ymd\"): {proposal.dates.describe()}")
+    id_column = schema.role("id")
+    if proposal.id_form is not None:
+        lines.append(_line(f"id-pattern = {_string(proposal.id_form.pattern)}",
+                           f"the form of its {proposal.ids} IDs, such as {proposal.id_form.example}: kept, "
+                           "and new IDs made in it"))
+    elif id_column and schema.column(id_column).pattern and proposal.ids:
+        lines.append(f"# id-pattern: its IDs follow the schema's form ({schema.column(id_column).example})")
     lines += ["", "[columns]", "# \"header in the file\" = \"column of the schema\"; \"\" keeps the column as an extra "
                                "column (copied, not checked)"]
     lines += [_line(f"{_string(match.header)} = {_string(match.target or '')}", _column_comment(match))
@@ -74,12 +99,28 @@ def mapping_toml(proposal: Proposal, schema: RegisterSchema) -> str:
         lines.append(f"# No header was taken for: {', '.join(proposal.lacking)}.")
     by_column: dict[str, list[WordMatch]] = {}
     for match in proposal.words:
-        by_column.setdefault(match.column, []).append(match)
+        if match.choice:
+            by_column.setdefault(match.column, []).append(match)
     for column, words in by_column.items():
         lines += ["", f"[values.{_string(column)}]",
                   f"# \"word in the register\" = \"choice\"; the choices: {', '.join(schema.column(column).choices)}"]
         lines += [_line(f"{_string(match.word)} = {_string(match.choice or '')}", _word_comment(match))
                   for match in words]
+    own = [match for match in proposal.words if match.choice is None and match.part is None]
+    if own:
+        lines += ["", "[choices]", "# words of the register's own, kept as choices beside the schema's (check: "
+                                   "move a word to [values] to read it as one of the schema's choices instead)"]
+        grouped: dict[str, list[WordMatch]] = {}
+        for match in own:
+            grouped.setdefault(match.column, []).append(match)
+        lines += [f"{_string(column)} = [{', '.join(_string(m.word) for m in words)}]"
+                  for column, words in grouped.items()]
+    statuses = [match for match in proposal.words if match.choice is None and match.part is not None]
+    if statuses:
+        lines += ["", "[statuses]", f"# statuses of the register's own and the part each plays ({_PARTS_HELP})"]
+        lines += [_line(f"{_string(match.word)} = {_string(match.part or 'open')}",
+                        f"{match.count} cell{'s' if match.count != 1 else ''}; check the part it plays")
+                  for match in statuses]
     return "\n".join(lines) + "\n"
 
 
@@ -88,7 +129,8 @@ def proposal_text(proposal: Proposal) -> str:
     sure = sum(1 for match in proposal.columns if match.target and match.how != "similar")
     similar = [match for match in proposal.columns if match.how == "similar"]
     extra = [match.header for match in proposal.columns if match.target is None]
-    lines = [f"{PurePath(proposal.file).name}: sheet '{proposal.sheet}', header row {proposal.header_row}, "
+    guessed = " (guessed: check it)" if proposal.header_basis == "guessed" else ""
+    lines = [f"{PurePath(proposal.file).name}: sheet '{proposal.sheet}', header row {proposal.header_row}{guessed}, "
              f"{_items(proposal.items)}.",
              f"  {sure} column(s) matched by name or alias"
              + (f", {len(similar)} by a similar name (check: "
@@ -96,7 +138,12 @@ def proposal_text(proposal: Proposal) -> str:
              + (f"; kept as extra columns: {', '.join(extra)}" if extra else "") + ".",
              f"  Schema columns not found: {', '.join(proposal.lacking) or 'none'}.",
              f"  Dates: {proposal.dates.describe()}."]
+    if proposal.id_form is not None:
+        lines.append(f"  IDs: its own form, like {proposal.id_form.example} ({proposal.id_form.pattern}), kept.")
+    if proposal.below:
+        lines.append(f"  Below the items, not items: {proposal.below}.")
     unmapped = [match for match in proposal.words if match.choice is None]
     if unmapped:
-        lines.append(f"  Words with no choice: {', '.join(f'{m.word} ({m.column})' for m in unmapped)}.")
+        lines.append(f"  Words kept as the register's own choices: "
+                     f"{', '.join(f'{m.word} ({m.column})' for m in unmapped)}.")
     return "\n".join(lines) + "\n"

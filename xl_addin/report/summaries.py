@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from xl_addin.engine.overdue import OverdueItem, by_owner
+from xl_addin.engine.overdue import OnHoldItem, OverdueItem, by_owner
 from xl_addin.engine.priorities import Priorities
 from xl_addin.engine.review_diff import KINDS, ReviewChanges
 from xl_addin.report.csv_export import csv_text
@@ -70,29 +70,41 @@ def _overdue_record(item: OverdueItem) -> dict[str, Any]:
             "last_update": _iso(item.last_update), "escalate": item.escalate}
 
 
+def _paused(item: OnHoldItem) -> str:
+    since = f"since {_iso(item.since)} ({item.days} days)" if item.since else "since when is not recorded"
+    return f"{item.item_id or 'row ' + str(item.row)} {since}, {item.owner}, row {item.row}"
+
+
 def overdue_text(file: str, items: Sequence[OverdueItem], as_of: dt.date, escalation_days: int,
-                 notes: Sequence[str] = ()) -> str:
+                 notes: Sequence[str] = (), on_hold: Sequence[OnHoldItem] = ()) -> str:
     escalate = sum(1 for item in items if item.escalate)
     lines = [f"{file}: {len(items)} overdue item(s) as of {as_of.isoformat()}"
              + (f", {escalate} to escalate (no update in {escalation_days} days)" if escalate else ""),
              *_notes(notes)]
     for owner, group in by_owner(tuple(items)).items():
-        lines.append(f"  {owner}: {len(group)} item(s), {sum(i.days_overdue for i in group)} days overdue in all")
+        count = f"{len(group)} item{'s' if len(group) != 1 else ''}"
+        lines.append(f"  {owner}: {count}, the oldest {group[0].days_overdue} days overdue" if len(group) > 1
+                     else f"  {owner}: {count}, {group[0].days_overdue} days overdue")
         for item in group:
             flag = "  ESCALATE" if item.escalate else ""
             lines.append(f"    {item.item_id:<10} {item.days_overdue:>4} days overdue (target "
                          f"{_iso(item.target_date)}), {item.status or '(no status)'}, row {item.row}{flag}")
+    if on_hold:
+        lines.append(f"On hold, so not overdue ({len(on_hold)}): " + "; ".join(map(_paused, on_hold)))
     return "\n".join(lines) + "\n"
 
 
 def overdue_json(file: str, items: Sequence[OverdueItem], as_of: dt.date, escalation_days: int,
-                 notes: Sequence[str] = ()) -> str:
+                 notes: Sequence[str] = (), on_hold: Sequence[OnHoldItem] = ()) -> str:
     document = {
         "file": file,
         "as_of": as_of.isoformat(),
         "escalation_days": escalation_days,
         "items": [_overdue_record(item) for item in items],
         "by_owner": {owner: [item.item_id for item in group] for owner, group in by_owner(tuple(items)).items()},
+        "on_hold": [{"row": item.row, "id": item.item_id, "owner": item.owner, "status": item.status,
+                     "target_date": _iso(item.target_date), "since": _iso(item.since), "days_on_hold": item.days}
+                    for item in on_hold],
         "notes": list(notes),
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -120,7 +132,7 @@ OVERDUE_CSV_COLUMNS = ("Owner", "ID", "Status", "Target date", "Days overdue", "
 
 
 def overdue_csv(file: str, items: Sequence[OverdueItem], as_of: dt.date, escalation_days: int,
-                notes: Sequence[str] = ()) -> str:
+                notes: Sequence[str] = (), on_hold: Sequence[OnHoldItem] = ()) -> str:
     """The overdue list by owner as CSV, safe to open in a spreadsheet (rows only: notes are for the text and
     JSON forms)."""
     rows = [(owner, item.item_id, item.status, _iso(item.target_date), item.days_overdue, _iso(item.last_update),
@@ -171,10 +183,20 @@ def import_text(outcome: ImportOutcome) -> str:
         new = new_refs.get(proposal.source_ref)
         state = f"new {new.get('id')}" if new else "in the register"
         lines.append(f"  {proposal.source_ref}  [{state}]  {proposal.values.get('description', '')}")
-    lines.append(f"Created {plan.created} item(s); filled blank cells of {plan.updated}; "
-                 f"{plan.skipped} already in the register as they are.")
+    verb = "Would create" if outcome.would_write else "Created"
+    lines.append(f"{verb} {plan.created} item(s); {'would fill' if outcome.would_write else 'filled'} blank cells "
+                 f"of {plan.updated}; {plan.skipped} already in the register as they are.")
+    if outcome.closed_left_out:
+        lines.append(f"Left out, as the mapping's closed-findings = \"skip\" says: {len(outcome.closed_left_out)} "
+                     f"finding(s) the log marks closed ({', '.join(outcome.closed_left_out)}).")
+    closed = sum(1 for item in plan.new_items if item.get("closureDate"))
     if plan.new_items:
-        lines.append("New items are Identified: rate them (the priority ratings) and give them an owner at triage.")
+        lines.append("New open items start unrated: rate them (the priority ratings) and give them an owner at "
+                     "triage." + (f" {closed} closed in the log came in closed, with their closure date."
+                                  if closed else ""))
+    if outcome.added_column:
+        lines.append(f"The register had no '{outcome.added_column}' column, which finds imported items again on the "
+                     "next import: it was added after the register's last column (to its table), nothing else.")
     if outcome.not_written:
         lines.append(f"The register has no column for: {', '.join(outcome.not_written)} (left out).")
     return "\n".join(lines) + "\n"

@@ -13,7 +13,7 @@ from typing import Any
 
 from xl_addin.engine.findings import Finding
 from xl_addin.engine.marks import Marks, clear_marks, finding_marks, overdue_marks, priority_marks
-from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS, OverdueItem, overdue_items
+from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS, OnHoldItem, OverdueItem, on_hold_items, overdue_items
 from xl_addin.engine.priorities import Priorities, compute_priorities
 from xl_addin.engine.register import Register
 from xl_addin.engine.roles import limitations, role_columns, unavailable
@@ -25,7 +25,7 @@ from xl_addin.workbook.atomic import write_new_file
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
 from xl_addin.workbook.locks import lock_file, refuse_if_locked
 from xl_addin.workbook.reader import read_register
-from xl_addin.workbook.safe_write import WriteResult, write_marks
+from xl_addin.workbook.safe_write import Output, WriteResult, write_marks
 from xl_addin.workbook.snapshot_json import as_of_of, dumps, load_snapshot, previous_snapshot, snapshot_document
 
 
@@ -52,15 +52,6 @@ PRIORITY_ROLES = ("id", "status", "targetDate", "dateRaised", "ratings", "total"
 OVERDUE_ROLES = ("id", "status", "targetDate", "owner", "lastUpdate")
 
 
-@dataclass(frozen=True)
-class Output:
-    """Where a writing action writes: `target` (the workbook itself for in place), and whether a lock file
-    left beside the workbook by a crashed Excel is to be ignored."""
-
-    target: Path
-    ignore_lock: bool = False
-
-
 def _refuse_early(path: Path, output: Output | None) -> None:
     """Before any reading: an in-place write into a workbook open in Excel is refused."""
     if output is not None and output.target.resolve() == path.resolve() and not output.ignore_lock:
@@ -70,7 +61,7 @@ def _refuse_early(path: Path, output: Output | None) -> None:
 def _write(path: Path, marks: Marks, output: Output | None) -> WriteResult | None:
     if output is None:
         return None
-    return write_marks(path, marks, output.target, ignore_lock=output.ignore_lock)
+    return write_marks(path, marks, output)
 
 
 def open_elsewhere(path: Path) -> Path | None:
@@ -106,6 +97,7 @@ class OverdueOutcome:
     escalation_days: int
     written: WriteResult | None
     notes: tuple[str, ...] = ()
+    on_hold: tuple[OnHoldItem, ...] = ()  # paused: not overdue, listed apart
 
 
 def run_overdue(path: Path, schema: RegisterSchema, *, as_of: dt.date, output: Output | None = None,
@@ -115,7 +107,7 @@ def run_overdue(path: Path, schema: RegisterSchema, *, as_of: dt.date, output: O
     notes = require_roles(register, schema, "overdue")
     items = overdue_items(register, schema, as_of=as_of, escalation_days=escalation_days)
     return OverdueOutcome(register, items, as_of, escalation_days, _write(path, overdue_marks(register, items), output),
-                          tuple(notes))
+                          tuple(notes), on_hold_items(register, schema, as_of=as_of))
 
 
 @dataclass(frozen=True)
@@ -130,7 +122,7 @@ def run_mark_findings(path: Path, schema: RegisterSchema, *, today: dt.date, out
     _refuse_early(path, output)
     register = load_register(path, schema, limits)
     found = check_register(register, schema, today=today)
-    written = write_marks(path, finding_marks(register, found), output.target, ignore_lock=output.ignore_lock)
+    written = write_marks(path, finding_marks(register, found), output)
     return MarkOutcome(register, found, written)
 
 
@@ -139,8 +131,7 @@ def run_clear(path: Path, schema: RegisterSchema, *, output: Output, limits: Lim
 
     The record of the tool's marks says where they are, so the register itself is not read."""
     _refuse_early(path, output)
-    return write_marks(path, clear_marks(schema.sheet), output.target, ignore_lock=output.ignore_lock,
-                       limits=limits)
+    return write_marks(path, clear_marks(schema.sheet), output, limits=limits)
 
 
 @dataclass(frozen=True)

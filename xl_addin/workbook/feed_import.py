@@ -1,16 +1,20 @@
 """`xlreg import`: read an export, propose items, and write them into the register through the safe writer:
 new items in the rows after the last one (the table and its validations and formats grow with them), blank
-cells of items imported before filled, and a Feed log row saying what was done."""
+cells of items imported before filled, and a Feed log row saying what was done.
+
+The register is written in its own layout and words: read through its mapping, new IDs in its own form,
+choices in the words it uses for them ("Open" where it writes Open for Identified), and a register without a
+Source ref column gets one added to its table (the only thing added beyond the items)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from xl_addin.engine.adopt import DateOrder
 from xl_addin.engine.feeds.findings import finding_proposals
 from xl_addin.engine.feeds.mapping import FeedKind, FeedMapping, MappingError
 from xl_addin.engine.feeds.merge import ImportPlan, Item, plan_import
@@ -19,9 +23,11 @@ from xl_addin.engine.feeds.records import RecordsRead, read_records
 from xl_addin.engine.feeds.surveys import survey_proposals
 from xl_addin.engine.feeds.tickets import ticket_proposals
 from xl_addin.engine.findings import column_letter
-from xl_addin.engine.marks import ColumnValues, LogRows, Marks
+from xl_addin.engine.marks import AddedColumn, ColumnValues, LogRows, Marks
+from xl_addin.engine.migration import numbering_form
 from xl_addin.engine.register import Register
-from xl_addin.engine.schema import RegisterSchema, numbered_id
+from xl_addin.engine.schema import RegisterSchema
+from xl_addin.engine.text_dates import DateOrder
 from xl_addin.errors import ActionFailed
 from xl_addin.workbook.actions import Output, load_register
 from xl_addin.workbook.feed_file import FeedTable, read_feed
@@ -34,9 +40,10 @@ FEED_LOG_HEADER = ("Imported at", "File", "SHA-256", "Feed", "Mapping", "As of",
                    "Items updated", "Proposals already in the register")
 FEED_LOG_WIDTHS = (17, 28, 66, 9, 22, 11, 10, 13, 13, 16)
 # The roles a feed fills, in the order they are written.
-FEED_ROLES = ("id", "dateRaised", "source", "type", "description", "owner", "targetDate", "status",
-              "successMetric", "baseline", "sourceRef")
-DATE_ROLES = {"dateRaised", "targetDate"}
+FEED_ROLES = ("id", "dateRaised", "source", "type", "description", "severity", "owner", "targetDate", "status",
+              "successMetric", "baseline", "closureDate", "measuredOutcome", "sourceRef")
+DATE_ROLES = {"dateRaised", "targetDate", "closureDate"}
+CHOICE_ROLES = ("source", "type", "status", "severity")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -48,16 +55,59 @@ class ImportOutcome:
     records: RecordsRead
     proposals: list[Proposal]
     plan: ImportPlan
-    written: WriteResult | None  # None: nothing to write (every proposal is in the register already)
+    written: WriteResult | None  # None: nothing written (nothing new, or no -o / --in-place: report only)
     not_written: tuple[str, ...]  # roles the register has no column for
+    added_column: str | None = None  # the Source ref column added to the register, where it had none
+    closed_left_out: tuple[str, ...] = ()  # findings the log marks closed, left out by the mapping
+    would_write: bool = False  # report only: something would have been written
 
 
-def proposals_for(kind: FeedKind, records: RecordsRead, mapping: FeedMapping, as_of: dt.date) -> list[Proposal]:
+def proposals_for(kind: FeedKind, records: RecordsRead, mapping: FeedMapping, as_of: dt.date, *,
+                  severity_column: bool = False) -> tuple[list[Proposal], list[str]]:
+    """The feed's proposals, and the findings left out because the log marks them closed."""
     if kind == "findings":
-        return finding_proposals(records.records, as_of=as_of, sources=mapping.sources)
+        read = finding_proposals(records.records, as_of=as_of, sources=mapping.sources,
+                                 closed_findings=mapping.closed_findings, severity_column=severity_column)
+        return read.proposals, read.closed_left_out
     if kind == "tickets":
-        return ticket_proposals(records.records, mapping.thresholds, as_of=as_of)[0]
-    return survey_proposals(records.records, mapping.thresholds, as_of=as_of)[0]
+        return ticket_proposals(records.records, mapping.thresholds, as_of=as_of)[0], []
+    return survey_proposals(records.records, mapping.thresholds, as_of=as_of)[0], []
+
+
+def status_for(state: str, schema: RegisterSchema) -> str | None:
+    """The schema's status for where a proposal stands (open, planned, in progress, completed, cancelled)."""
+    open_statuses, closed = list(schema.open_statuses), list(schema.closed_statuses)
+    completed = list(schema.completed_statuses)
+    if state == "completed":
+        return (completed or closed or [None])[0]
+    if state == "cancelled":
+        return ([status for status in closed if status not in completed] or closed or [None])[0]
+    wanted = {"planned": "plan", "in progress": "progress"}.get(state)
+    named = [status for status in open_statuses if wanted and wanted in status.casefold()]
+    return (named or open_statuses or [None])[0]
+
+
+def own_words(register: Register, schema: RegisterSchema) -> dict[str, dict[str, str]]:
+    """role -> choice -> the word the register writes for it most often ("Open" for Identified), where that is
+    not the choice itself."""
+    found: dict[str, dict[str, str]] = {}
+    for role in CHOICE_ROLES:
+        column = schema.role(role)
+        if not column or column not in register.cells:
+            continue
+        written: dict[str, Counter[str]] = {}
+        for value, count in Counter(v for v in register.cells[column] if isinstance(v, str)).items():
+            written.setdefault(value, Counter())[value] += count
+        for reading in register.readings:
+            if reading.kind == "value" and reading.column == column:
+                spelled = written.setdefault(str(reading.read_as), Counter())
+                spelled[reading.word] += reading.count
+                spelled[str(reading.read_as)] -= reading.count
+        words = {choice: spelled.most_common(1)[0][0] for choice, spelled in written.items()
+                 if +spelled and spelled.most_common(1)[0][0] != choice}
+        if words:
+            found[role] = words
+    return found
 
 
 def _serial(value: Any) -> Any:
@@ -86,8 +136,14 @@ def next_row(register: Register) -> int:
     return max(register.row_numbers, default=register.header_row + register.layout.rows - 1) + 1
 
 
-def import_marks(register: Register, columns: dict[str, str], plan: ImportPlan, log: LogRows) -> Marks:
-    """New items in the rows after the last item; fills into blank cells; the Feed log row."""
+def _in_words(role: str, value: Any, words: dict[str, dict[str, str]]) -> Any:
+    return words.get(role, {}).get(value, value) if isinstance(value, str) else value
+
+
+def import_marks(register: Register, columns: dict[str, int], plan: ImportPlan, log: LogRows, *,
+                 words: dict[str, dict[str, str]], added: AddedColumn | None = None) -> Marks:
+    """New items in the rows after the last item; fills into blank cells; the Feed log row. `columns`: role ->
+    the sheet column it is written in."""
     first = next_row(register)
     values: list[ColumnValues] = []
     dates: set[tuple[int, int]] = set()
@@ -96,17 +152,33 @@ def import_marks(register: Register, columns: dict[str, str], plan: ImportPlan, 
     for row, role, value in cells:
         if role not in columns or value is None:
             continue
-        column = register.columns[columns[role]]
-        values.append(ColumnValues(register.sheet, column, row, (_serial(value),)))
+        column = columns[role]
+        values.append(ColumnValues(register.sheet, column, row, (_serial(_in_words(role, value, words)),)))
         if role in DATE_ROLES:
             dates.add((row, column))
     grow_to = first + len(plan.new_items) - 1 if plan.new_items else None
-    return Marks(sheet=register.sheet, values=tuple(values), dates=frozenset(dates), grow_to=grow_to, log=log)
+    return Marks(sheet=register.sheet, values=tuple(values), dates=frozenset(dates), grow_to=grow_to, log=log,
+                 added_columns=(added,) if added else ())
+
+
+def _with_status(proposals: list[Proposal], schema: RegisterSchema) -> list[Proposal]:
+    """Proposals with the schema's status for where each stands."""
+    found = []
+    for proposal in proposals:
+        values = dict(proposal.values)
+        state = values.pop("state", None)
+        if state is not None:
+            status = status_for(state, schema)
+            if status is not None:
+                values["status"] = status
+        found.append(replace(proposal, values=values))
+    return found
 
 
 def run_import(feed: Path, register_path: Path, schema: RegisterSchema, *, kind: FeedKind, mapping_name: str | None,
-               as_of: dt.date, output: Output, date_order: DateOrder | None = None,
+               as_of: dt.date, output: Output | None, date_order: DateOrder | None = None,
                limits: Limits = DEFAULT_LIMITS) -> ImportOutcome:
+    """Import `feed` into the register; with no `output`, only work out and report what would be written."""
     mapping = load_feed_mapping(mapping_name, kind)
     if date_order:
         mapping = replace(mapping, date_order=date_order)
@@ -115,29 +187,58 @@ def run_import(feed: Path, register_path: Path, schema: RegisterSchema, *, kind:
         records = read_records(table.header, table.rows, mapping)
     except MappingError as error:
         raise ActionFailed(str(error)) from None
-    proposals = proposals_for(kind, records, mapping, as_of)
     register = load_register(register_path, schema, limits)
     columns = _columns(register, schema)
+    proposals, left_out = proposals_for(kind, records, mapping, as_of, severity_column="severity" in columns)
+    proposals = _with_status(proposals, schema)
+    sheet_columns = {role: register.columns[column] for role, column in columns.items()}
+    added = None
+    if schema.role("sourceRef") is None:
+        raise ActionFailed(f"An import needs a column to find its items again by on the next import (role "
+                           f"'sourceRef'), and the {schema.title} schema names none: add a Source ref column to the "
+                           "schema and name it in x-register roles.")
     if "sourceRef" not in columns:
-        wanted = schema.role("sourceRef") or "Source ref"
-        raise ActionFailed(f"The register has no '{wanted}' column, which an import needs to find its items again "
-                           "on the next import: add that column to the register (or a column the schema knows "
-                           "by that name), then import again.")
-    id_column = schema.role("id")
-    plan = plan_import(proposals, _items(register, columns), writable=set(columns),
-                       numbered_as=numbered_id(schema.column(id_column).pattern) if id_column else None)
-    not_written = tuple(role for role in FEED_ROLES if role not in columns)
+        added = _source_ref_column(register_path, register, schema)
+        sheet_columns["sourceRef"] = added.column
+    plan = plan_import(proposals, _items(register, columns), writable=set(sheet_columns),
+                       numbered_as=numbering_form(register, schema))
+    not_written = tuple(role for role in FEED_ROLES if role not in sheet_columns)
     written = None
+    changes = bool(plan.new_items or plan.fills)
     if plan.new_items:
         _refuse_occupied(register_path, register, schema, len(plan.new_items))
-    if plan.new_items or plan.fills:
+    if changes and output is not None:
         log = LogRows(FEED_LOG, FEED_LOG_HEADER, ((
             dt.datetime.now().strftime("%Y-%m-%d %H:%M"), feed.name, hashlib.sha256(feed.read_bytes()).hexdigest(),
             kind, mapping.name, as_of.isoformat(), records.rows_read, plan.created, plan.updated, plan.skipped),),
             FEED_LOG_WIDTHS)
-        written = write_marks(register_path, import_marks(register, columns, plan, log), output.target,
-                              ignore_lock=output.ignore_lock, limits=limits)
-    return ImportOutcome(feed, mapping, table, records, proposals, plan, written, not_written)
+        marks = import_marks(register, sheet_columns, plan, log, words=own_words(register, schema), added=added)
+        written = write_marks(register_path, marks, output, limits=limits)
+    return ImportOutcome(feed, mapping, table, records, proposals, plan, written, not_written,
+                         added.title if added and changes else None, tuple(left_out),
+                         would_write=changes and output is None)
+
+
+def _source_ref_column(path: Path, register: Register, schema: RegisterSchema) -> AddedColumn:
+    """The Source ref column to add after the register's last column (to its table, where it is one); refused,
+    naming the cell, when that column is not empty."""
+    from xl_addin.workbook.reader import open_grid
+
+    title = str(schema.role("sourceRef"))
+    column = register.layout.last_column + 1
+    header = register.header_row + register.layout.rows - 1
+    grid = open_grid(path)
+    try:
+        for number, cells in grid.rows(register.sheet, min_row=register.header_row, max_row=None, min_col=column,
+                                       max_col=column):
+            if cells and cells[0] not in (None, ""):
+                raise ActionFailed(
+                    f"The register has no '{title}' column, which an import needs to find its items again on the "
+                    f"next import, and the column after its last one is not empty (cell {column_letter(column)}"
+                    f"{number} holds {cells[0]!r}): add a '{title}' column to the register, then import again.")
+    finally:
+        grid.close()
+    return AddedColumn(register.sheet, header, column, title, like=column - 1, table=register.table)
 
 
 def _refuse_occupied(path: Path, register: Register, schema: RegisterSchema, count: int) -> None:

@@ -43,3 +43,16 @@ def load_feed_mapping(named: str | None, kind: FeedKind) -> FeedMapping:
         raise ActionFailed(f"Mapping {mapping.name} reads a {mapping.kind} feed, not {kind}: use --feed "
                            f"{mapping.kind}, or a {kind} mapping.")
     return mapping
+
+
+def is_feed_mapping(named: str) -> bool:
+    """A shipped feed mapping's name, or a mapping file that reads an export (it says which kind)."""
+    if (feeds_dir() / f"{named}.toml").is_file():
+        return True
+    path = Path(named)
+    if path.suffix.lower() != ".toml" or not path.is_file():
+        return False
+    try:
+        return "kind" in read_toml(path)
+    except ActionFailed:
+        return False

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from xl_addin.engine.adopt import DateOrder
+from xl_addin.engine.text_dates import DateOrder
 from xl_addin.engine.feeds.mapping import MappingError
 from xl_addin.engine.feeds.measure import WEAK_BELOW, Measurement, MetricKeyError, measure, parse_metric_key
 from xl_addin.engine.feeds.records import read_records
@@ -105,8 +105,8 @@ def run_measure(register_path: Path, feed: Path, schema: RegisterSchema, *, mapp
         values = tuple(ColumnValues(register.sheet, register.columns[str(roles[role])], row, (value,))
                        for row, role, value in fills)
         sheet = LogRows(MEASUREMENTS, HEADER, tuple(_sheet_row(item) for item in measured), WIDTHS, replace=True)
-        written = write_marks(register_path, Marks(sheet=register.sheet, values=values, log=sheet), output.target,
-                              ignore_lock=output.ignore_lock, limits=limits)
+        written = write_marks(register_path, Marks(sheet=register.sheet, values=values, log=sheet), output,
+                              limits=limits)
     return MeasureOutcome(measured, fills, written)
 
 

@@ -3,6 +3,7 @@
     sheet = "Improvements"
     header-row = 4
     date-order = "dmy"
+    id-pattern = "^CI-[0-9]{3,}$"       # the form of the register's own IDs
 
     [columns]
     "Opportunity number" = "ID"
@@ -10,6 +11,12 @@
 
     [values.Status]
     "Done" = "Completed"
+
+    [choices]               # choices of the register's own, beside the schema's
+    Source = ["Major incident review"]
+
+    [statuses]              # statuses of the register's own, and the part each plays
+    "Awaiting CAB" = "open"
 """
 
 from __future__ import annotations
@@ -23,11 +30,14 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from xl_addin.engine.adopt import DATE_ORDERS, DateOrder
-from xl_addin.engine.mapping import RegisterMapping
+from xl_addin.engine.text_dates import DATE_ORDERS, DateOrder
+from xl_addin.engine.mapping import STATUS_PARTS, RegisterForm, RegisterMapping
 from xl_addin.errors import ActionFailed, not_found
 
-_KEYS = {"sheet", "header-row", "date-order", "columns", "values", "source-file", "schema"}
+_KEYS = {"sheet", "header-row", "date-order", "id-pattern", "columns", "values", "choices", "statuses",
+         "source-file", "schema"}
+# What only a feed mapping has: a register mapping given one is told so, not that its keys are unknown.
+FEED_KEYS = {"kind", "nulls", "duplicate-headers", "latest-by", "thresholds", "sources"}
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -48,6 +58,10 @@ def load_mapping(path: Path) -> RegisterMapping:
 
 
 def mapping_from(document: dict[str, Any], *, source: str) -> RegisterMapping:
+    if "kind" in document and set(document) & FEED_KEYS:
+        raise ActionFailed(f"{source} is a feed mapping (it reads a {document.get('kind')} export), not a register "
+                           "mapping: give it to xlreg import or measure with --feed-mapping, and the register's own "
+                           "mapping (from xlreg map) with --mapping.")
     unknown = sorted(set(document) - _KEYS)
     if unknown:
         raise ActionFailed(f"The mapping {source} has a key xlreg does not know: '{unknown[0]}' (it knows "
@@ -76,4 +90,26 @@ def mapping_from(document: dict[str, Any], *, source: str) -> RegisterMapping:
                            columns={header: target or None for header, target in columns.items()},
                            values={column: {word: choice for word, choice in words.items() if choice}
                                    for column, words in values.items()},
-                           date_order=date_order, source=source)
+                           date_order=date_order, form=form_from(document, source=source), source=source)
+
+
+def form_from(document: dict[str, Any], *, source: str, origin: str = "") -> RegisterForm:
+    """The register's own form in a mapping document (id-pattern, [choices], [statuses])."""
+    pattern = document.get("id-pattern")
+    if pattern is not None and not (isinstance(pattern, str) and pattern.strip()):
+        raise ActionFailed(f"In the mapping {source}, 'id-pattern' must be a regular expression, such as "
+                           "\"^CI-[0-9]{3,}$\".")
+    choices = document.get("choices", {})
+    if not isinstance(choices, dict) or not all(isinstance(words, list) and all(isinstance(w, str) and w.strip()
+                                                for w in words) for words in choices.values()):
+        raise ActionFailed(f"In the mapping {source}, [choices] must give each column a list of choices of the "
+                           "register's own, such as Source = [\"Major incident review\"].")
+    statuses = document.get("statuses", {})
+    if not isinstance(statuses, dict) or not all(part in STATUS_PARTS for part in statuses.values()):
+        raise ActionFailed(f"In the mapping {source}, [statuses] must give each status of the register's own the "
+                           f"part it plays: one of {', '.join(repr(p) for p in STATUS_PARTS)}, such as "
+                           "\"Awaiting CAB\" = \"open\".")
+    return RegisterForm(id_pattern=pattern.strip() if pattern else None,
+                        choices={column: tuple(word.strip() for word in words) for column, words in choices.items()},
+                        statuses={word.strip(): part for word, part in statuses.items()},
+                        origin=origin or f"the mapping {source}")

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from xl_addin.engine.findings import column_letter, range_bounds
+from xl_addin.engine.findings import column_letter, column_number, range_bounds
 from xl_addin.engine.marks import (
     FINDINGS_WIDTHS,
+    AddedColumn,
     NOTE_AUTHOR,
     RECORD_HEADER,
     RECORD_SHEET,
@@ -150,6 +151,8 @@ class PackageMarks:
             if date_plan is not None:
                 for row, column in sorted(marks.dates):
                     date_plan.restyle(row, column, column, self.styles.with_date_format)
+        for added in marks.added_columns:
+            self._add_column(added)
         if marks.grow_to is not None:
             self._grow(marks.sheet, marks.grow_to)
         if marks.log is not None:
@@ -403,7 +406,7 @@ class PackageMarks:
         for _, kind, target in edit.relationships(rels, part):
             if not kind.endswith("/table") or target not in self.names:
                 continue
-            text = self.archive.read(target).decode("utf-8")
+            text = self._current(target)
             found = _TABLE_REF.search(text)
             bounds = _RANGE.match(found.group(2)) if found else None
             if bounds is None or int(bounds.group(4)) >= last_row:
@@ -411,6 +414,32 @@ class PackageMarks:
             end = int(bounds.group(4))
             self._set(target, _grow_table(text, end, last_row))
             plan.tail_edits.append(_grow_ranges(end, last_row))
+
+    def _current(self, part: str) -> str:
+        """A part as xlreg has it so far: as changed by an earlier step of this write, else as in the file."""
+        found = self.replaced.get(part, self.added.get(part))
+        return (found if found is not None else self.archive.read(part)).decode("utf-8")
+
+    def _add_column(self, added: AddedColumn) -> None:
+        """A header cell after the register's last column, formatted like its neighbour; the register's table
+        (when it ends on that neighbour) made one column wider, with the new column named as its header."""
+        part = self.sheets.get(added.sheet)
+        plan = self._plan(added.sheet)
+        if part is None or plan is None:
+            return
+        plan.rows[added.row].values[added.column] = added.title
+        style = _cell_style(self.archive, part, added.row, added.like)
+        if style:
+            plan.restyle(added.row, added.column, added.column, lambda current: style)
+        if added.table is None:
+            return
+        for _, kind, target in edit.relationships(self._text(edit.rels_name(part)), part):
+            if not kind.endswith("/table") or target not in self.names:
+                continue
+            text = self._current(target)
+            if f'name="{added.table}"' not in text and f'displayName="{added.table}"' not in text:
+                continue
+            self._set(target, _widen_table(text, added))
 
     def _write_record(self, entries: list[RecordEntry]) -> None:
         exists = RECORD_SHEET in self._sheet_names()
@@ -528,6 +557,54 @@ def _grow_ranges(end: int, last_row: int) -> Callable[[bytes], bytes]:
             return found.group(1) + _grown(found.group(2).decode(), end, last_row).encode() + found.group(3)
         return _XM_SQREF.sub(one, _SQREF.sub(one, tail))
     return grow
+
+
+_TABLE_COLUMNS = re.compile(r'(<(?:[\w.-]+:)?tableColumns\b[^>]*?\scount=")(\d+)(")')
+_TABLE_COLUMN_ID = re.compile(r'<(?:[\w.-]+:)?tableColumn\b[^>]*?\sid="(\d+)"')
+_TABLE_COLUMNS_END = re.compile(r"</((?:[\w.-]+:)?)tableColumns>")
+
+
+def _widen_table(text: str, added: AddedColumn) -> str:
+    """The table part with its range (and its filter's) one column wider, and the new column listed."""
+    letter = column_letter(added.column)
+
+    def widen(found: re.Match[str]) -> str:
+        match = _RANGE.match(found.group(2))
+        if match is None or column_number(match.group(3).lstrip("$")) != added.column - 1:
+            return found.group(0)
+        return f"{found.group(1)}{match.group(1)}{match.group(2)}:{letter}{match.group(4)}{found.group(3)}"
+
+    widened = _TABLE_REF.sub(widen, text)
+    if widened == text:
+        return text  # the table does not end where the new column starts: it is left as it is
+    next_id = max((int(found) for found in _TABLE_COLUMN_ID.findall(widened)), default=0) + 1
+    widened = _TABLE_COLUMNS.sub(lambda found: f"{found.group(1)}{int(found.group(2)) + 1}{found.group(3)}",
+                                 widened, count=1)
+    return _TABLE_COLUMNS_END.sub(lambda found: f'<{found.group(1)}tableColumn id="{next_id}" '
+                                                f'name={quoteattr(added.title)}/></{found.group(1)}tableColumns>',
+                                  widened, count=1)
+
+
+def _cell_style(archive: zipfile.ZipFile, part: str, row: int, column: int) -> int | None:
+    """The format (cellXfs index) of one cell near the top of a sheet (a header cell), read from the start of
+    the sheet's XML only as far as its row."""
+    reference = f'r="{column_letter(column)}{row}"'.encode()
+    head = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(CHUNK):
+            head += chunk
+            at = head.find(reference)
+            if at >= 0:
+                end = head.find(b">", at)
+                if end < 0:
+                    continue
+                start = head.rfind(b"<", 0, at)
+                found = re.search(rb'\ss="(\d+)"', head[start:end])
+                return int(found.group(1)) if found else None
+            if re.search(rb'<(?:[\w.-]+:)?row\b[^>]*\sr="' + str(row + 1).encode() + rb'"', head) \
+                    or len(head) > 8 * CHUNK:
+                return None
+    return None
 
 
 def _add_legacy_drawing(rel_id: str) -> Callable[[bytes], bytes]:

@@ -17,11 +17,12 @@ from defusedxml import DefusedXmlException
 
 from xl_addin.engine.adopt import adopt
 from xl_addin.engine.findings import NO_REGISTER, UNREADABLE_FILE, Finding, range_bounds
-from xl_addin.engine.header import HEADER_SEARCH_ROWS, HeaderSearch, match_header
-from xl_addin.engine.register import Register, register_from_columns
+from xl_addin.engine.header import HEADER_SEARCH_ROWS, HeaderSearch, match_header, promote_id_column
+from xl_addin.engine.register import HeaderLayout, Register, normalise_column, register_from_columns
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.workbook.columns_grid import NATIVE_FROM_BYTES, FormulaErrorsFound, NativeSheets, native_sheets
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits, check_package
+from xl_addin.workbook.register_form import stored_form, with_stored_form
 from xl_addin.workbook.package import (
     NotAWorkbook,
     TablePart,
@@ -162,6 +163,7 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
             package = _Package(tables(archive, sheets), dict(missing_sheet_parts(archive, sheets)), needed, extras)
             workbook = archive.read(workbook_part(archive))
             native = native_sheets(archive, sheets, workbook, _NATIVE_FROM[reader]) if reader in _NATIVE_FROM else {}
+            schema = with_stored_form(schema, stored_form(archive))
     except NotAWorkbook as error:
         return unreadable(file, _with_name(str(error), path))
     except (zipfile.BadZipFile, KeyError, EOFError) as error:
@@ -301,9 +303,7 @@ def _find_register(grid: Grid, package: _Package, schema: RegisterSchema, file: 
     found = _locate_register(grid, package, schema, file)
     if isinstance(found, Finding):
         return found
-    mapping = schema.mapping
-    return adopt(found, schema, date_order=mapping.date_order if mapping else None,
-                 value_maps=mapping.values if mapping else None)
+    return adopt(found, schema)
 
 
 def _locate_register(grid: Grid, package: _Package, schema: RegisterSchema, file: str) -> Register | Finding:
@@ -327,7 +327,8 @@ def _locate_register(grid: Grid, package: _Package, schema: RegisterSchema, file
         if found is not None:
             numbers, columns = grid.columns(sheet, min_row=found.first_item_row, max_row=None, min_col=1,
                                             max_col=found.layout.last_column)
-            return register_from_columns(file, sheet, found.row, found.layout, numbers, columns,
+            layout = _with_id_column(found.layout, schema, columns, 1)
+            return register_from_columns(file, sheet, found.row, layout, numbers, columns,
                                          schema.computed_columns, needed=package.needed, extras=package.extras)
     if package.missing:  # the register may have been on a sheet whose part is gone: say that, not "no register"
         sheet, part = next(iter(package.missing.items()))
@@ -344,6 +345,16 @@ def _read_table(grid: Grid, table: TablePart, schema: RegisterSchema, file: str,
     layout = match_header(header, schema, first_column=first_column)
     numbers, columns = grid.columns(table.sheet, min_row=first_row + table.header_rows, max_row=last_row,
                                     min_col=first_column, max_col=last_column)
+    layout = _with_id_column(layout, schema, columns, first_column)
     return register_from_columns(file, table.sheet, first_row, layout, numbers, columns, schema.computed_columns,
                                  first_column=first_column, table=table.name, needed=package.needed,
                                  extras=package.extras)
+
+
+def _with_id_column(layout: HeaderLayout, schema: RegisterSchema, columns: Sequence[Sequence[Any]],
+                    first_column: int) -> HeaderLayout:
+    """The layout with the ID column found by what a column holds where no header names it as the schema does
+    ("Risk ID", "Sr. No." holding unique identifiers)."""
+    return promote_id_column(layout, schema.role("id"),
+                             lambda number: normalise_column(columns[number - first_column])
+                             if 0 <= number - first_column < len(columns) else [])

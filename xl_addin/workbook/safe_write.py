@@ -57,6 +57,20 @@ PART_KINDS = (
 )
 
 
+# Backups of one workbook kept in its xlreg-backups folder (the settings key keep-backups); the oldest go first.
+DEFAULT_KEEP_BACKUPS = 10
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where a writing action writes: `target` (the workbook itself for in place), whether a lock file left
+    beside the workbook by a crashed Excel is to be ignored, and how many backups of it to keep."""
+
+    target: Path
+    ignore_lock: bool = False
+    keep_backups: int = DEFAULT_KEEP_BACKUPS
+
+
 @dataclass(frozen=True)
 class WriteResult:
     target: Path
@@ -192,12 +206,21 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def _backup(original: Path, now: dt.datetime) -> Path:
+_BACKUP_STAMP = re.compile(r"\.\d{8}-\d{6}-\d{6}$")
+
+
+def _backup(original: Path, now: dt.datetime, keep: int = DEFAULT_KEEP_BACKUPS) -> Path:
+    """A copy of the workbook in its backups folder; of that workbook's backups, the `keep` newest stay."""
     folder = original.parent / BACKUP_FOLDER
     folder.mkdir(exist_ok=True)
     backup = folder / f"{original.stem}.{now:%Y%m%d-%H%M%S-%f}{original.suffix}"
     shutil.copy2(original, backup)
     _fsync(backup)
+    ours = sorted(path for path in folder.iterdir() if path.suffix == original.suffix
+                  and path.stem.startswith(original.stem + ".")
+                  and _BACKUP_STAMP.fullmatch(path.stem[len(original.stem):]) is not None)
+    for old in ours[:max(0, len(ours) - max(1, keep))]:
+        old.unlink(missing_ok=True)
     return backup
 
 
@@ -220,9 +243,10 @@ def _write_package(source: Path, marks: Marks, temporary: Path, limits: Limits =
         return _Built(package.owned, frozenset(package.plans), changed)
 
 
-def write_marks(source: Path, marks: Marks, target: Path, *, ignore_lock: bool = False,
-                limits: Limits = DEFAULT_LIMITS) -> WriteResult:
-    """Apply `marks` to the workbook at `source` and write it to `target`, which may be `source` itself."""
+def write_marks(source: Path, marks: Marks, output: Output, *, limits: Limits = DEFAULT_LIMITS) -> WriteResult:
+    """Apply `marks` to the workbook at `source` and write it to the output's target, which may be `source`
+    itself."""
+    target, ignore_lock = output.target, output.ignore_lock
     in_place = target.resolve() == source.resolve()
     if in_place:
         if not ignore_lock:
@@ -245,7 +269,7 @@ def write_marks(source: Path, marks: Marks, target: Path, *, ignore_lock: bool =
         # mkstemp makes the file private; give the result the permissions the workbook had.
         shutil.copymode(target if target.exists() else source, temporary)
         _fsync(temporary)
-        backup = _backup(source, dt.datetime.now()) if in_place else None
+        backup = _backup(source, dt.datetime.now(), output.keep_backups) if in_place else None
         os.replace(temporary, target)
         _fsync_folder(target.parent)
         return WriteResult(target=target, backup=backup)

@@ -59,11 +59,13 @@ def _table_formula(parts: Sequence[Column], table: str) -> str:
 
 
 def overdue_formula(schema: RegisterSchema, letters: Mapping[str, str], row: int) -> str | None:
-    """The conditional-format test for an overdue row: target date passed and status still open."""
+    """The conditional-format test for an overdue row: target date passed and status neither closed nor on
+    hold."""
     target, status = schema.role("targetDate"), schema.role("status")
     if not target or not status or target not in letters or status not in letters:
         return None
-    closed = "".join(f',${letters[status]}{row}<>"{name}"' for name in schema.closed_statuses)
+    closed = "".join(f',${letters[status]}{row}<>"{name}"'
+                     for name in (*schema.closed_statuses, *schema.on_hold_statuses))
     return f"AND(ISNUMBER(${letters[target]}{row}),${letters[target]}{row}<TODAY(){closed})"
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from xl_addin.engine.adopt import DATE_ORDERS, DateOrder
+from xl_addin.engine.text_dates import DATE_ORDERS, DateOrder
 
 FeedKind = Literal["findings", "tickets", "csat"]
 FEED_KINDS: tuple[FeedKind, ...] = ("findings", "tickets", "csat")
@@ -17,12 +17,13 @@ DuplicateRule = Literal["first", "last", "join"]
 FIELDS: dict[FeedKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "findings": (("finding_id", "description"),
                  ("finding_type", "finding_date", "source", "severity", "control", "owner", "target_date",
-                  "status", "root_cause")),
+                  "status", "root_cause", "closure_date", "verification")),
     "tickets": (("number", "group", "opened"),
                 ("priority", "resolved", "breached", "deadline", "version", "resolution_hours", "state")),
     "csat": (("score", "answered"), ("group", "response_id")),
 }
-DATE_FIELDS = {"finding_date", "target_date", "opened", "resolved", "deadline", "answered"}
+DATE_FIELDS = {"finding_date", "target_date", "closure_date", "opened", "resolved", "deadline", "answered"}
+ClosedFindings = Literal["import", "skip"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,12 @@ class FeedMapping:
     latest_by: str | None = None  # field whose highest value marks an item's latest row in an event log
     thresholds: Thresholds = Thresholds()
     sources: Mapping[str, str] = field(default_factory=dict)  # finding source word -> the register's Source
+    # a finding the log marks closed: imported as a completed item (with its closure date), or left out
+    closed_findings: ClosedFindings = "import"
+
+
+# What only a register mapping (workbook.mapping_file) has: a feed mapping given one says so.
+REGISTER_MAPPING_KEYS = frozenset({"sheet", "header-row", "id-pattern", "choices", "statuses", "source-file"})
 
 
 class MappingError(Exception):
@@ -61,7 +68,11 @@ class MappingError(Exception):
 def mapping_from_document(document: Mapping[str, Any], name: str) -> FeedMapping:
     """A mapping from its parsed TOML; MappingError when a key is unknown or a value has the wrong form."""
     known = {"kind", "columns", "values", "date-order", "nulls", "duplicate-headers", "latest-by", "thresholds",
-             "sources", "description"}
+             "sources", "description", "closed-findings"}
+    if "kind" not in document and set(document) & REGISTER_MAPPING_KEYS:
+        raise MappingError(f"{name} is a register mapping (how a register in its own layout reads, from xlreg map), "
+                           "not a feed mapping: give it with --mapping, and the export's mapping (a shipped name such "
+                           "as findings-log, or a file with kind = ...) with --feed-mapping.")
     unknown = sorted(set(document) - known)
     if unknown:
         raise MappingError(f"{name}: unknown key(s) {', '.join(unknown)}; the keys are {', '.join(sorted(known))}.")
@@ -90,8 +101,12 @@ def mapping_from_document(document: Mapping[str, Any], name: str) -> FeedMapping
         thresholds = Thresholds(**{key.replace("-", "_"): value for key, value in numbers.items()})
     except TypeError as error:
         raise MappingError(f"{name}: [thresholds] {error}".replace("__init__() ", "")) from None
+    closed = document.get("closed-findings", "import")
+    if closed not in ("import", "skip"):
+        raise MappingError(f"{name}: closed-findings must be import (a closed finding comes in completed, with its "
+                           "closure date) or skip (it is left out).")
     nulls = document.get("nulls")
-    return FeedMapping(name=name, kind=kind, columns=columns, values=document.get("values", {}),
+    return FeedMapping(closed_findings=closed, name=name, kind=kind, columns=columns, values=document.get("values", {}),
                        date_order=order, duplicates=duplicates, latest_by=document.get("latest-by"),
                        thresholds=thresholds, sources=document.get("sources", {}),
                        **({"nulls": frozenset(nulls)} if nulls is not None else {}))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xl_addin.engine.feeds.proposals import Proposal
-from xl_addin.engine.schema import NumberedId
+from xl_addin.engine.id_form import IdForm
 
 _NUMBERED = re.compile(r"^(.*?)(\d+)$")
 
@@ -36,14 +36,11 @@ def _blank(value: Any) -> bool:
 
 
 def next_ids(existing: Sequence[Any], count: int, default_prefix: str = "IMP-", width: int = 4, *,
-             numbered_as: NumberedId | None = None) -> list[str]:
-    """`count` new IDs after the highest numbered one (IMP-0061, IMP-0062...): in the schema's form when its
-    ID pattern is a numbered one (`numbered_as`), else in the prefix and width of the highest there is."""
-    if numbered_as is not None:
-        used = [number for value in existing
-                if isinstance(value, str) and (number := numbered_as.number(value.strip())) is not None]
-        top = max(used, default=0)
-        return [numbered_as.format(number) for number in range(top + 1, top + 1 + count)]
+             numbered_as: IdForm | None = None) -> list[str]:
+    """`count` new IDs after the highest numbered one (IMP-0061, IMP-0062...): in the register's form when it
+    numbers (`numbered_as`: its own, or the schema's), else in the prefix and width of the highest there is."""
+    if numbered_as is not None and numbered_as.numbered:
+        return numbered_as.next_ids(existing, count)
     numbered = [(int(match.group(2)), match.group(1), len(match.group(2)))
                 for value in existing if isinstance(value, str) and (match := _NUMBERED.match(value.strip()))]
     if numbered:
@@ -54,9 +51,9 @@ def next_ids(existing: Sequence[Any], count: int, default_prefix: str = "IMP-", 
 
 
 def plan_import(proposals: Sequence[Proposal], items: Sequence[Item], *, writable: set[str],
-                numbered_as: NumberedId | None = None) -> ImportPlan:
+                numbered_as: IdForm | None = None) -> ImportPlan:
     """What to write: `writable` are the roles the register has a column for (others are left out); new items'
-    IDs follow `numbered_as`, the schema's numbered ID form, when it has one."""
+    IDs follow `numbered_as`, the register's numbered ID form, when it has one."""
     by_ref = {str(item.values["sourceRef"]).strip(): item for item in items
               if not _blank(item.values.get("sourceRef"))}
     plan = ImportPlan()

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from xl_addin.engine.adopt import DateOrder, parse_text_date
+from xl_addin.engine.text_dates import DateOrder, parse_text_date
 from xl_addin.engine.feeds.mapping import DATE_FIELDS, FIELDS, FeedMapping, MappingError
 
 Record = dict[str, Any]

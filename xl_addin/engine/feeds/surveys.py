@@ -42,7 +42,7 @@ def survey_proposals(records: Sequence[Mapping[str, Any]], limits: Thresholds, *
             proposals.append(Proposal(f"CSAT:{group}:{run[0]}", {
                 "description": f"Customer satisfaction for {group} below {limits.satisfaction_below:g} of 5 for "
                                f"{len(run)} months running ({shown}).",
-                "source": "Customer satisfaction", "type": "Improvement", "status": "Identified",
+                "source": "Customer satisfaction", "type": "Improvement", "state": "open",
                 "dateRaised": as_of,
                 "successMetric": f"Mean satisfaction score for {group} per month (of 5)",
                 "baseline": f"{mean:.2f} of 5 from {count} responses ({run[-1]})",

@@ -89,7 +89,7 @@ def breach_proposals(figures: Figures, limits: Thresholds, *, as_of: dt.date) ->
                 "description": f"SLA breaches in {group}, priority {priority}: more than "
                                f"{_percent(limits.breach_rate)} of tickets breached their SLA for {len(run)} months "
                                f"running ({shown}).",
-                "source": "SLA performance", "type": "Improvement", "status": "Identified", "dateRaised": as_of,
+                "source": "SLA performance", "type": "Improvement", "state": "open", "dateRaised": as_of,
                 "successMetric": f"Share of {group} priority {priority} tickets breaching their SLA per month",
                 "baseline": f"{_percent(last.breach_rate)} of {last.tickets} tickets ({run[-1]})",
             }))
@@ -125,7 +125,7 @@ def _rising(group: str, months: list[str], counts: Mapping[str, int], as_of: dt.
     shown = ", ".join(f"{counts.get(month, 0)} in {month}" for month in months)
     return Proposal(f"P1:{group}:{months[0]}", {
         "description": f"Priority-1 incidents in {group} rose {len(months)} months running ({shown}).",
-        "source": "Incident/problem trend", "type": "Improvement", "status": "Identified", "dateRaised": as_of,
+        "source": "Incident/problem trend", "type": "Improvement", "state": "open", "dateRaised": as_of,
         "successMetric": f"Priority-1 incidents per month in {group}",
         "baseline": f"{counts.get(months[-1], 0)} priority-1 incidents ({months[-1]})",
     })
