@@ -42,6 +42,7 @@ def _feed(path: Path) -> None:
     rows.append(_ticket(201, dt.datetime(2026, 4, 1, 9), 500, priority="3 - Moderate"))
     rows.append(_ticket(202, dt.datetime(2026, 1, 5, 9), 500))  # before the window before
     rows.append(_ticket(203, dt.datetime(2026, 9, 5, 9), 500))  # after the window after
+    rows.append(_ticket(204, dt.datetime(2026, 11, 20, 9), 5, group="Facilities"))  # the export runs to November
     for index in range(5):  # what the second item measures: five tickets before 2026-10-01
         rows.append(_ticket(300 + index, dt.datetime(2026, 8, 1, 9) + dt.timedelta(days=index), 10,
                             group="Network"))
@@ -98,3 +99,24 @@ def test_median_resolution_before_and_after_with_the_tickets_behind_each(tmp_pat
     assert workbook.sheetnames.count("Measurements") == 1 and workbook["Measurements"].max_row == 4
     items = {row[0]: row for row in workbook["Register"].iter_rows(min_row=2, values_only=True)}
     assert items["IMP-0002"][baseline] == "about 30 hours"
+
+
+def test_a_window_the_export_does_not_cover_fills_no_baseline_and_says_so(tmp_path: Path) -> None:
+    """The export starts on 2026-01-05: a window before starting in December would count no December tickets
+    as if there had been none."""
+    register = Path(shutil.copyfile(resources.sample_path(), tmp_path / "register.xlsx"))
+    feed = tmp_path / "incidents.csv"
+    _feed(feed)
+    _set(register, {"IMP-0002": {"Metric key": "count:Payroll:2", "Implemented date": dt.date(2026, 2, 1),
+                                 "Baseline": None, "Measured outcome": None}})
+    code, text = run("measure", str(register), "--feed", "tickets", str(feed), "--as-of", "2026-11-25",
+                     "--in-place")
+    assert code == 0, text
+    assert ("the window before (2025-11-03 to 2026-01-31) is not all in the export (it holds 2026-01-05 to "
+            "2026-11-20): no figure taken from it") in text
+    header = [cell.value for cell in openpyxl.load_workbook(register)["Register"][1]]
+    items = {row[0]: row for row in openpyxl.load_workbook(register)["Register"].iter_rows(min_row=2,
+                                                                                          values_only=True)}
+    assert items["IMP-0002"][header.index("Baseline")] is None
+    # the window after (2026-02-01 to 2026-05-01) is in the export: 18 tickets, opened 03-10 to 05-01 every 3 days
+    assert items["IMP-0002"][header.index("Measured outcome")] == "18 tickets (n=18, 2026-02-01 to 2026-05-01)"

@@ -8,6 +8,7 @@ unreadable input or a write that was refused, 3 internal error.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from collections.abc import Sequence
@@ -47,7 +48,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     out = out or sys.stdout
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        _check_command(parser, list(sys.argv[1:] if argv is None else argv))
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:
+            (_subcommand(parser, args.command) or parser).error(unknown_options(parser, args, unknown))
     except SystemExit as exit_:
         return int(exit_.code or 0)
     if args.command is None:
@@ -67,6 +71,45 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         print(f"xlreg: internal error ({type(error).__name__}: {error}). This is a bug in xlreg, not in your "
               "workbook; set XLREG_DEBUG=1 to see the details.", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _subcommand(parser: argparse.ArgumentParser, name: str | None) -> argparse.ArgumentParser | None:
+    for action in parser._actions:  # argparse keeps its subcommands here and nowhere public
+        if isinstance(action, argparse._SubParsersAction) and name in action.choices:
+            chosen: argparse.ArgumentParser = action.choices[name]
+            return chosen
+    return None
+
+
+def unknown_options(parser: argparse.ArgumentParser, args: argparse.Namespace, unknown: Sequence[str]) -> str:
+    """The message for arguments the command does not take, with the option each one most likely meant."""
+    command = _subcommand(parser, getattr(args, "command", None)) or parser
+    known = [option for action in command._actions for option in action.option_strings if option.startswith("--")]
+    parts: list[str] = []
+    for position, text in enumerate(unknown):
+        if not text.startswith("-") and position and unknown[position - 1].startswith("-"):
+            parts[-1] = parts[-1].replace(unknown[position - 1], f"{unknown[position - 1]} {text}", 1)
+            continue  # the value of the option before it
+        word = text.split("=", 1)[0]
+        close = difflib.get_close_matches(word, known, n=1, cutoff=0.6) if word.startswith("-") else []
+        if not close and word.startswith("-") and not word.startswith("--"):
+            close = difflib.get_close_matches("-" + word, known, n=1, cutoff=0.6)
+        parts.append(f"{text} (did you mean {close[0]}?)" if close else text)
+    command = getattr(args, "command", None)
+    where = f"xlreg {command}" if command else "xlreg"
+    return f"{where} does not take {', '.join(parts)}; see {where} --help"
+
+
+def _check_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
+    """A command name that is not one, with the nearest if there is one (argparse lists them all)."""
+    if not argv or argv[0].startswith("-"):
+        return
+    names = next((list(action.choices) for action in parser._actions
+                  if isinstance(action, argparse._SubParsersAction)), [])
+    if argv[0] not in names:
+        close = difflib.get_close_matches(argv[0], names, n=1, cutoff=0.6)
+        hint = f" Did you mean {close[0]}?" if close else ""
+        parser.error(f"'{argv[0]}' is not an xlreg command.{hint} The commands are {', '.join(names)}.")
 
 
 def entry_point() -> None:

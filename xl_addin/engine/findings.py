@@ -83,6 +83,12 @@ OPEN_IN_EXCEL = define(
     "open-in-excel", "Open in Excel", N,
     "Excel's `~$` lock file is beside the workbook: someone has it open; the last saved version was checked.",
     "Someone has this workbook open in Excel ({lock} is beside it); the last saved version was checked.")
+MISNAMED_WORKBOOK = define(
+    "misnamed-workbook", "Workbook under another type's name", W,
+    "An Excel workbook (.xlsx) saved under another type's extension (.xls): it is checked as what it is, but "
+    "Excel warns that its format and extension do not match.",
+    "{name} is an Excel workbook (.xlsx) named as a {suffix} file; it was checked as the workbook it is. Rename "
+    "it to {renamed} so that Excel opens it without a warning.")
 EMPTY_REGISTER = define(
     "empty-register", "No items yet", N,
     "The register has a header row but no items.", "The register has no items yet.")

@@ -208,7 +208,7 @@ def build_register(file: str, sheet: str, header_row: int, layout: HeaderLayout,
                                  first_column=first_column, table=table)
 
 
-def _kept_columns(layout: HeaderLayout) -> dict[str, int]:
+def kept_columns(layout: HeaderLayout) -> dict[str, int]:
     """The columns outside the schema by a name of their own, in sheet order: extra columns by their header, a
     repeated header's column as "Vulnerability (2)", so that none of their values is dropped."""
     found: dict[str, int] = {}
@@ -245,8 +245,8 @@ def register_from_columns(file: str, sheet: str, header_row: int, layout: Header
     filled: set[int] = set()
     positions = range(size)
     scanned = [raw(name) for name in layout.columns if name not in computed]
-    kept_columns = _kept_columns(layout) if extras else {}
-    scanned += [at(number) for number in kept_columns.values()]
+    kept_numbers = kept_columns(layout) if extras else {}
+    scanned += [at(number) for number in kept_numbers.values()]
     for values in scanned:
         if len(filled) < size:
             blank = {value for value in set(values) if type(value) is str and not value.strip()}
@@ -257,7 +257,7 @@ def register_from_columns(file: str, sheet: str, header_row: int, layout: Header
     wanted = [name for name in layout.columns if needed is None or name in needed]
     normalised = {name: _normalised(raw(name)) for name in wanted}
     cells_by_name = {name: values for name, (values, _) in normalised.items()}
-    kept = {text: normalise_column(at(number)) for text, number in kept_columns.items()}
+    kept = {text: normalise_column(at(number)) for text, number in kept_numbers.items()}
     if len(filled) != size:
         keep = sorted(filled)
         numbers = [numbers[index] for index in keep]

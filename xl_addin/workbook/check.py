@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from xl_addin.engine.findings import FileResult, Finding
+from xl_addin.engine.findings import MISNAMED_WORKBOOK, FileResult, Finding
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.engine.validate import check_register
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
+from xl_addin.workbook.package import has_workbook_suffix
 from xl_addin.workbook.reader import ReaderName, read_register
 
 
@@ -20,6 +21,9 @@ def check_file(path: Path, schema: RegisterSchema, *, today: dt.date, name: str 
     if isinstance(register, Finding):
         return FileResult(file=register.file, findings=(register,))
     found = check_register(register, schema, today=today)
+    if not has_workbook_suffix(path):
+        found.insert(0, MISNAMED_WORKBOOK.at(register.file, name=path.name, suffix=path.suffix or "extension-less",
+                                             renamed=path.with_suffix(".xlsx").name))
     partial = max_findings is not None and len(found) > max_findings
     if partial:
         found = found[:max_findings]

@@ -27,9 +27,15 @@ class FeedTable:
 def read_feed(path: Path, mapping: FeedMapping) -> FeedTable:
     if not path.is_file():
         raise ActionFailed(not_found("File", path))
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    # by content, not by name: a workbook saved as .xls or .csv is still read as the workbook it is
+    if head.startswith((b"PK", _OLE_MAGIC)) or path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         return _from_workbook(path, mapping)
     return _from_csv(path, mapping)
+
+
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 
 
 def _decoded(data: bytes) -> str:
@@ -58,9 +64,11 @@ def _from_workbook(path: Path, mapping: FeedMapping) -> FeedTable:
     from python_calamine import CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine's errors for damaged or unsupported files
-        raise ActionFailed(f"{path.name} could not be read as a workbook ({error}).") from None
+        with path.open("rb") as handle:
+            workbook = CalamineWorkbook.from_filelike(handle)
+    except Exception:  # calamine's errors for damaged or unsupported files
+        raise ActionFailed(f"{path.name} could not be read as a workbook: it is damaged, password-protected or "
+                           "not a spreadsheet. Open it in Excel and save it again, or export it as CSV.") from None
     best: tuple[int, str, list[list[Any]]] | None = None
     for name in workbook.sheet_names:
         rows = [list(row) for row in workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)]

@@ -10,7 +10,14 @@ from typing import Any
 
 from xl_addin.engine.text_dates import DateOrder
 from xl_addin.engine.feeds.mapping import MappingError
-from xl_addin.engine.feeds.measure import WEAK_BELOW, Measurement, MetricKeyError, measure, parse_metric_key
+from xl_addin.engine.feeds.measure import (
+    WEAK_BELOW,
+    Measurement,
+    MetricKeyError,
+    export_span,
+    measure,
+    parse_metric_key,
+)
 from xl_addin.engine.feeds.records import read_records
 from xl_addin.engine.marks import ColumnValues, LogRows, Marks
 from xl_addin.engine.schema import RegisterSchema
@@ -44,8 +51,13 @@ class MeasureOutcome:
     written: WriteResult | None
 
 
-def _note(measurement: Measurement) -> str:
+def _note(measurement: Measurement, span: tuple[dt.date, dt.date] | None) -> str:
     notes = []
+    for name, window in (("before", measurement.before), ("after", measurement.after)):
+        if window is not None and not window.covered:
+            held = f"{span[0]} to {span[1]}" if span else "no tickets"
+            notes.append(f"the window {name} ({window.start} to {window.end - dt.timedelta(days=1)}) is not all in "
+                         f"the export (it holds {held}): no figure taken from it")
     weak = [name for name, window in (("before", measurement.before), ("after", measurement.after))
             if window is not None and window.weak]
     if weak:
@@ -74,6 +86,7 @@ def run_measure(register_path: Path, feed: Path, schema: RegisterSchema, *, mapp
                                "Implemented date columns (the template has them).")
     measured: list[MeasuredItem] = []
     fills: list[tuple[int, str, Any]] = []
+    span = export_span(records)
     for index, row in enumerate(register.row_numbers):
         def cell(role: str, index: int = index) -> Any:
             column = roles[role]
@@ -93,12 +106,13 @@ def run_measure(register_path: Path, feed: Path, schema: RegisterSchema, *, mapp
             measured.append(MeasuredItem(item_id, row, str(key_text), None, None,
                                          "no Implemented date: nothing to measure before and after"))
             continue
-        result = measure(records, key, implemented, days=days, as_of=as_of)
-        measured.append(MeasuredItem(item_id, row, str(key_text), implemented, result, _note(result)))
-        if cell("baseline") is None and result.before.value is not None and roles["baseline"] in register.columns:
+        result = measure(records, key, implemented, days=days, as_of=as_of, span=span)
+        measured.append(MeasuredItem(item_id, row, str(key_text), implemented, result, _note(result, span)))
+        if (cell("baseline") is None and result.before.value is not None and result.before.covered
+                and roles["baseline"] in register.columns):
             fills.append((row, "baseline", result.before.describe(key)))
         if (cell("measuredOutcome") is None and result.after is not None and result.after.value is not None
-                and roles["measuredOutcome"] in register.columns):
+                and result.after.covered and roles["measuredOutcome"] in register.columns):
             fills.append((row, "measuredOutcome", result.after.describe(key)))
     written = None
     if output is not None:

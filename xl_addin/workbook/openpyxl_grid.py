@@ -14,6 +14,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 
 from xl_addin.engine.register import CellError
 from xl_addin.workbook.columns_grid import NativeSheets
+from xl_addin.workbook.package import has_workbook_suffix
 from xl_addin.workbook.reader import columns_from_rows
 
 
@@ -23,7 +24,9 @@ class OpenpyxlGrid:
     def __init__(self, path: Path | BinaryIO, *, native: Mapping[str, str] | None = None) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions do not affect values
-            self._workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+            # a file object: openpyxl refuses a workbook by its name's suffix (a .xlsx saved as .xls), not its content
+            source = path.open("rb") if isinstance(path, Path) and not has_workbook_suffix(path) else path
+            self._workbook = openpyxl.load_workbook(source, read_only=True, data_only=True, keep_links=False)
         self.sheet_names = [sheet.title for sheet in self._workbook.worksheets]
         self._native = NativeSheets(path, native, error=CellError) if isinstance(path, Path) else None
 

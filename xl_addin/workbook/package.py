@@ -100,7 +100,28 @@ def sniff(path: Path) -> None:
         raise NotAWorkbook(
             f"{path.name} is an old-style Excel 97-2003 (.xls) workbook; open it in Excel and save it as .xlsx.")
     if not head.startswith(b"PK"):
-        raise NotAWorkbook(f"{path.name} is not an Excel workbook (.xlsx or .xlsm): it is not a zip package.")
+        raise NotAWorkbook(_not_a_workbook(path, head))
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+_TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+def has_workbook_suffix(path: Path) -> bool:
+    return path.suffix.lower() in WORKBOOK_SUFFIXES
+
+
+def _not_a_workbook(path: Path, head: bytes) -> str:
+    """Why a file that is no zip package is not a workbook, in words that say what to do."""
+    if path.suffix.lower() in _TEXT_SUFFIXES or (head and all(32 <= b < 127 or b in b"\t\r\n" for b in head)):
+        return (f"{path.name} is a text file (CSV), not an Excel workbook: to check it as a register, open it in "
+                "Excel and save it as an Excel Workbook (.xlsx); to bring its rows into a register as items, use "
+                "xlreg import.")
+    if head.startswith(b"<"):
+        return (f"{path.name} is a web page or XML file, not an Excel workbook (.xlsx or .xlsm): open it in Excel "
+                "and save it as an Excel Workbook (.xlsx).")
+    return (f"{path.name} is not an Excel workbook (.xlsx or .xlsm): its content is not a workbook's. Open it in "
+            "Excel and save it as an Excel Workbook (.xlsx).")
 
 
 def _is_encrypted_ole(path: Path) -> bool:
@@ -205,3 +226,25 @@ def has_error_cells(archive: zipfile.ZipFile, sheets: dict[str, str] | None = No
                     return True
                 tail = chunk[-len(_ERROR_CELL):]
     return False
+
+
+_CELL_WITH_CONTENT = re.compile(rb'<(?:[\w.-]+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+:)?c>)', re.S)
+_CELL_REFERENCE = re.compile(rb'\sr="([A-Z]+)(\d+)"')
+
+
+def formulas_without_values(archive: zipfile.ZipFile, sheet: str, letters: set[str]) -> set[tuple[str, int]]:
+    """(column letters, row) of the cells in those columns that hold a formula and no value yet: a workbook
+    made by a program that wrote formulas without computing them (openpyxl, xlreg's template) until Excel
+    saves it."""
+    part = sheet_parts(archive).get(sheet)
+    if part is None or part not in archive.namelist() or not letters:
+        return set()
+    wanted = {letter.encode() for letter in letters}
+    found = set()
+    for match in _CELL_WITH_CONTENT.finditer(archive.read(part)):
+        reference = _CELL_REFERENCE.search(match.group(1))
+        content = match.group(2) or b""
+        if reference and reference.group(1) in wanted and re.search(rb"<(?:[\w.-]+:)?f\b", content) \
+                and not re.search(rb"<(?:[\w.-]+:)?v>[^<]", content):
+            found.add((reference.group(1).decode(), int(reference.group(2))))
+    return found

@@ -28,6 +28,7 @@ from xl_addin.workbook.package import (
     TablePart,
     check_part_names,
     has_error_cells,
+    has_workbook_suffix,
     missing_sheet_parts,
     sheet_parts,
     sniff,
@@ -79,7 +80,11 @@ class CalamineGrid:
     def __init__(self, path: Path, *, native: Mapping[str, str] | None = None, stop_at_errors: bool = False) -> None:
         import python_calamine
 
-        self._workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        if has_workbook_suffix(path):
+            self._workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        else:  # calamine goes by a path's suffix; by a file's content, it reads a .xlsx saved as .xls
+            with path.open("rb") as handle:
+                self._workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
         self.sheet_names = [meta.name for meta in self._workbook.sheets_metadata
                             if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
         self._cache: dict[str, list[list[Any]]] = {}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from xl_addin.engine.feeds.tickets import is_breached, resolution_hours
@@ -51,6 +51,7 @@ class Window:
     end: dt.date  # exclusive
     tickets: int
     value: float | None  # None: no ticket to measure on
+    covered: bool = True  # the export spans the whole window (else its figure says nothing about it)
 
     @property
     def weak(self) -> bool:
@@ -93,10 +94,25 @@ def _window(key: MetricKey, records: Sequence[Mapping[str, Any]], start: dt.date
     return Window(start, end, len(chosen), _value(key, chosen))
 
 
+def export_span(records: Sequence[Mapping[str, Any]]) -> tuple[dt.date, dt.date] | None:
+    """The first and last day the export holds tickets opened on."""
+    days = [record["opened"].date() for record in records if isinstance(record.get("opened"), dt.datetime)]
+    return (min(days), max(days)) if days else None
+
+
 def measure(records: Sequence[Mapping[str, Any]], key: MetricKey, implemented: dt.date, *, days: int,
-            as_of: dt.date) -> Measurement:
-    span = dt.timedelta(days=days)
-    before = _window(key, records, implemented - span, implemented)
-    due = implemented + span
-    after = _window(key, records, implemented, due) if due <= as_of else None
+            as_of: dt.date, span: tuple[dt.date, dt.date] | None = None) -> Measurement:
+    """The metric over the window before `implemented` and, once it has passed, the window after; a window the
+    export's `span` (export_span) does not cover is marked so, as its figure would count tickets the export
+    never held."""
+    width = dt.timedelta(days=days)
+    span = span if span is not None else export_span(records)
+
+    def covered(window: Window) -> Window:
+        inside = span is not None and span[0] <= window.start and window.end - dt.timedelta(days=1) <= span[1]
+        return window if inside else replace(window, covered=False)
+
+    before = covered(_window(key, records, implemented - width, implemented))
+    due = implemented + width
+    after = covered(_window(key, records, implemented, due)) if due <= as_of else None
     return Measurement(key, before, after, due)
