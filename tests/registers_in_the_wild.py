@@ -248,3 +248,98 @@ def csi_register(folder: Path) -> Shape:
     path = folder / "csi_register.xlsx"
     workbook.save(path)
     return Shape(path, "CSI Register", 4, rows, CSI_HEADERS)
+
+
+# --- shapes from registers people publish: IDs headed in their own words, tables and footers below the items,
+# a two-row header whose sub-columns name nothing the schema knows, repeated headers ---------------------------
+
+
+@dataclass(frozen=True)
+class Published:
+    """A register as published: its items (sheet column order from A, as written), the rows below them that
+    are not items, and which column holds the IDs."""
+
+    path: Path
+    sheet: str
+    header_rows: list[list[Any]]
+    rows: list[list[Any]]
+    below: list[list[Any]]  # what stands below the items (a table, a footer), as written
+    id_column: int = 0
+
+
+def risk_register_with_owner_table(folder: Path) -> Published:
+    """A risk register headed "Risk ID", then a blank row, an owner reference table and a copyright footer."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Risk Register"
+    _title(sheet, "Information risk register", "I")
+    header = ["Risk ID", "Risk Description", "Category", "Likelihood", "Impact", "Risk Owner", "Mitigation",
+              "Status", "Review Date"]
+    rows = [[f"R-{index:03d}", f"Risk {index}: {what}", category, 1 + index % 3, 1 + (index * 2) % 3,
+             ["Jonas Lind", "Priya Shah", "Mei Tanaka"][index % 3], f"Mitigation {index}", status,
+             D(2026, 1 + index, 10)]
+            for index, (what, category, status) in enumerate([
+                ("backup restore untested", "Availability", "Open"), ("single firewall admin", "People", "Open"),
+                ("licence renewal missed", "Supplier", "Closed"), ("phishing of payroll staff", "Security", "Open"),
+                ("no DR site for CRM", "Availability", "Open"), ("unpatched VPN appliance", "Security", "Closed"),
+                ("key supplier insolvency", "Supplier", "Open"), ("data retention unclear", "Compliance", "Open"),
+            ], start=1)]
+    below = [["Owner", "Department", "Email"], ["Jonas Lind", "Infrastructure", "jonas.lind@example.org"],
+             ["Priya Shah", "Security", "priya.shah@example.org"], ["Mei Tanaka", "Procurement",
+                                                                     "mei.tanaka@example.org"]]
+    _write(sheet, 3, [header, *rows])
+    end = 3 + len(rows)
+    _write(sheet, end + 2, below)
+    footer = ["(c) 2026 Example Ltd. Confidential - do not distribute."]
+    _write(sheet, end + 3 + len(below), [footer])
+    path = folder / "risk_register_owner_table.xlsx"
+    workbook.save(path)
+    return Published(path, "Risk Register", [header], rows, [*below, footer])
+
+
+def issue_log_numbered(folder: Path) -> Published:
+    """An issue log numbered 1, 2, 3 under "Issue number:", with a footer line right under the last item."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Issues"
+    header = ["Issue number:", "Date raised", "Issue description", "Raised by", "Owner", "Due date", "Status",
+              "Resolution"]
+    rows = [[index, D(2026, 2, index * 3), f"Issue {index}: {what}", raiser, owner, D(2026, 4, index * 2), status,
+             resolution]
+            for index, (what, raiser, owner, status, resolution) in enumerate([
+                ("test tenant missing", "PMO", "Tom Becker", "Open", None),
+                ("vendor date slipping", "PMO", "Ana Costa", "Closed", "Date agreed"),
+                ("knowledge export incomplete", "Service desk", "Ana Costa", "In progress", None),
+                ("SSO certificate expires", "Security", "Jonas Lind", "Open", None),
+                ("training room booked twice", "HR", "Mei Tanaka", "Closed", "Rebooked"),
+            ], start=1)]
+    footer = ["Prepared by the PMO; reviewed weekly on Mondays"]
+    _write(sheet, 1, [header, *rows, footer])
+    path = folder / "issue_log_numbered.xlsx"
+    workbook.save(path)
+    return Published(path, "Issues", [header], rows, [footer])
+
+
+def risk_matrix_two_row_header(folder: Path) -> Published:
+    """Serial numbers under "Sr. No.", a two-row header whose lower row names nothing the schema knows (L, I,
+    Rating under a merged "Inherent risk"), and headers repeated: Vulnerability and For Matrix twice."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Risk assessment"
+    upper = ["Sr. No.", "Threat", "Vulnerability", "Inherent risk", None, None, "Vulnerability", "For Matrix",
+             "For Matrix", "Owner", "Status"]
+    lower = [None, None, None, "L", "I", "Rating", None, None, None, None, None]
+    _write(sheet, 1, [upper, lower])
+    sheet.merge_cells("D1:F1")
+    for letter in "ABCGHIJK":
+        sheet.merge_cells(f"{letter}1:{letter}2")
+    rows = [[index, f"Threat {index}", f"Weakness {index}", 1 + index % 3, 2, 2 * (1 + index % 3),
+             f"Second weakness {index}", f"M{index}", f"N{index}", "Priya Shah", "Open"]
+            for index in range(1, 7)]
+    _write(sheet, 3, rows)
+    path = folder / "risk_matrix_two_row.xlsx"
+    workbook.save(path)
+    return Published(path, "Risk assessment", [upper, lower], rows, [])
+
+
+PUBLISHED = (risk_register_with_owner_table, issue_log_numbered, risk_matrix_two_row_header)

@@ -29,8 +29,9 @@ def test_the_readme_example_runs_and_prints_the_samples_items_and_findings() -> 
     assert completed.returncode == 0, completed.stderr
     lines = completed.stdout.splitlines()
     assert lines[0] == "60 items, 25 findings"
-    assert lines[1] == str({"Completed": 19, "In progress": 18, "Planned": 14, "Cancelled": 5, "Identified": 2})
-    assert lines[3] == "22 overdue"
+    assert lines[1] == str({"In progress": 18, "Completed": 18, "Planned": 13, "Cancelled": 5, "Identified": 2,
+                            "On hold": 2})
+    assert lines[3] == "21 overdue"
     assert "S4         future-date" in completed.stdout
 
 
@@ -75,5 +76,38 @@ def test_a_file_without_a_register_raises_with_the_commands_message(tmp_path: Pa
 
 def test_overdue_and_priorities_match_the_engine() -> None:
     register = xl_addin.open_register(resources.sample_path())
-    assert len(register.overdue(as_of=dt.date(2026, 11, 25))) == 22
+    assert len(register.overdue(as_of=dt.date(2026, 11, 25))) == 21
     assert register.priorities().ranked[0].item_id == "IMP-0039"
+
+
+def test_the_dataframe_holds_every_column_and_the_engines_totals_and_ranks(tmp_path: Path) -> None:
+    register = xl_addin.open_register(resources.sample_path())
+    frame = register.to_dataframe()
+    # the template's Priority total formulas have no values until Excel saves the file: the engine's totals
+    assert frame["Priority total"].notna().sum() == len([item for item in register.priorities().items
+                                                         if item.total is not None])
+    ranks = {item.row: item.rank for item in register.priorities().items}
+    assert [None if pd.isna(value) else int(value) for value in frame["Priority rank"]] == \
+        [ranks[row] for row in frame.index]
+    assert list(frame.columns)[-1] == "Notes" and frame.loc[5, "Notes"] == "Raised at the March review"
+    found = register.findings_dataframe(as_of=AS_OF)
+    assert list(found.columns) == ["cell", "code", "severity", "message", "item_id", "row", "column", "value"]
+    row = found[found["code"] == "future-date"].iloc[0]
+    assert (row["cell"], row["item_id"], row["severity"]) == ("S4", "IMP-0003", "error")
+    assert pd.isna(found[found["code"] == "unknown-column"].iloc[0]["item_id"])  # about the header, no item
+
+
+def test_open_register_reads_through_a_mapping(tmp_path: Path) -> None:
+    from tests import ordinary_register
+
+    built = ordinary_register.build_register(tmp_path)
+    mapping = tmp_path / "ci.toml"
+    from xl_addin import cli
+
+    assert cli.main(["map", str(built.path), "-o", str(mapping)], out=__import__("io").StringIO()) == 0
+    register = xl_addin.open_register(built.path, mapping=mapping)
+    frame = register.to_dataframe()
+    assert list(frame["ID"][:2]) == ["CI-001", "CI-002"] and "Comments" in frame.columns
+    assert not [f for f in register.findings(as_of=AS_OF) if f.code == "bad-format"]
+    with pytest.raises(xl_addin.ActionFailed, match="Mapping file not found"):
+        xl_addin.open_register(built.path, mapping=tmp_path / "none.toml")

@@ -24,7 +24,7 @@ from xl_addin.engine.schema import Column, RegisterSchema, RegisterSchemaError
 from xl_addin.engine.validate import check_register
 from xl_addin.errors import ActionFailed
 from xl_addin.workbook.mapping_file import load_mapping
-from xl_addin.workbook.reader import read_register
+from xl_addin.workbook.reader import read_register, workbook_schema
 from xl_addin.workbook.schema_file import load_schema
 
 if TYPE_CHECKING:
@@ -172,7 +172,7 @@ def open_register(path: str | Path, schema: SchemaLike = None, table: str | None
 
     Raises ActionFailed, with a message for people, when the file cannot be read or holds no register.
     """
-    loaded = _schema(schema, table, mapping)
+    loaded = workbook_schema(Path(path), _schema(schema, table, mapping))
     register = read_register(Path(path), loaded, name=str(path), extras=True)
     if isinstance(register, Finding):
         raise ActionFailed(register.message)

@@ -48,7 +48,7 @@ BELOW_REGISTER = define(
     "below-register", "Rows below the register", Severity.INFO,
     "Rows below the items that are not items (a second table, a footer line, the header repeated) are left as "
     "they are: not checked, not migrated as items.",
-    "Rows {first}-{last} below the items are {what} ('{text}'), not items: they are left as they are.")
+    "{rows} below the items {are} {what} ('{text}'), not items: left as {they} {are}.")
 
 
 def adopt(register: Register, schema: RegisterSchema) -> Register:
@@ -182,9 +182,12 @@ def reading_findings(register: Register, schema: RegisterSchema) -> list[Finding
             if schema_pattern else "form"))
     trailing = register.trailing
     if trailing is not None:
+        one = trailing.first_row == trailing.last_row
         found.append(BELOW_REGISTER.at(register.file, sheet=register.sheet, row=trailing.first_row,
-                                       first=trailing.first_row, last=trailing.last_row, what=trailing.what,
-                                       text=trailing.text[:40]))
+                                       rows=f"Row {trailing.first_row}" if one else
+                                       f"Rows {trailing.first_row}-{trailing.last_row}",
+                                       are="is" if one else "are", they="it" if one else "they",
+                                       what=trailing.what, text=trailing.text[:40]))
     return found
 
 

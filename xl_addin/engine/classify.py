@@ -90,11 +90,16 @@ def _looks_numeric(text: str) -> bool:
     return True
 
 
+# "Did you mean" only for a near miss (In progres, Custmer complaint), not a word of the register's own that
+# shares a few letters with a choice (Major incident review is not Management review).
+HINT_CUTOFF = 0.8
+
+
 def _choice_hint(value: Any, choices: list[Any]) -> str:
     if not isinstance(value, str):
         return ""
     by_key = {str(choice).casefold(): str(choice) for choice in choices}
-    close = difflib.get_close_matches(value.casefold(), list(by_key), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(value.casefold(), list(by_key), n=1, cutoff=HINT_CUTOFF)
     return f" Did you mean '{by_key[close[0]]}'?" if close else ""
 
 

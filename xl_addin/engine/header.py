@@ -161,6 +161,23 @@ def promote_id_column(layout: HeaderLayout, id_column: str | None,
     return layout
 
 
+def sub_headers(upper: Sequence[Any], lower: Sequence[Any]) -> bool:
+    """Whether `lower` holds the sub-columns of group cells in `upper` (L, I, Score under a merged "Inherent
+    risk"): text only, under the gaps a merged group cell leaves, where the upper row has cells both before and
+    beside them."""
+    def blank(cell: Any) -> bool:
+        return cell is None or cell == ""
+
+    below = [offset for offset, cell in enumerate(lower) if not blank(cell)]
+    if len(below) < 2 or not header_like(lower):
+        return False
+    gaps = [offset for offset in below if offset >= len(upper) or blank(upper[offset])]
+    # every sub-column stands under a gap or under its group's first cell, and the groups leave at least one gap
+    starts = {offset for offset in below if offset < len(upper) and not blank(upper[offset])
+              and offset + 1 < len(upper) and blank(upper[offset + 1])}
+    return bool(gaps) and all(offset in starts or offset in gaps for offset in below)
+
+
 def header_like(cells: Sequence[Any]) -> bool:
     """A row that could be a header: two or more cells, all of them text (an item's row holds dates and
     numbers)."""
@@ -223,7 +240,8 @@ class HeaderSearch:
                 # a group row reads some columns itself, and lends its text to the sub-columns' empty cells
                 two_rows = match_header(below[1], self.schema, first_column=first_column, group=cells)
                 lower = match_header(below[1], self.schema, first_column=first_column)
-                if two_rows.score() > max(readings[0].score(), lower.score()):
+                if two_rows.score() > max(readings[0].score(), lower.score()) or (
+                        two_rows.score() >= readings[0].score() and sub_headers(cells, below[1])):
                     readings.insert(0, two_rows)
             for layout in readings:
                 # a row a mapping names is the header whatever it matches (migrating keeps every column)
@@ -247,7 +265,9 @@ class HeaderSearch:
             reason = (f"No register found in {name}: there is no table named '{schema.table}', and no sheet has a "
                       f"header row with the register's columns ({', '.join(c.name for c in schema.columns[:3])}, "
                       f"...); {need}.")
-            return NO_REGISTER.at(file, reason=reason)
+            # a row of headers in other words is still where `xlreg map` looks
+            where = {"sheet": nearest.sheet, "row": nearest.row} if nearest and nearest.header_like else {}
+            return NO_REGISTER.at(file, reason=reason, **where)
         layout = nearest.layout
         matched = [layout.heading(column) if layout.heading(column) == column else
                    f"{layout.heading(column)} (as {column})" for column in layout.columns]

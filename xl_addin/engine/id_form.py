@@ -168,12 +168,13 @@ def looks_like_ids(values: Sequence[Any], *, named: bool) -> bool:
     filled = [value for value in values if value is not None]
     if len(filled) < MIN_IDS or len(filled) < 0.8 * len(values):
         return False
-    texts = [as_id_text(value) for value in filled]
-    if any(text is None for text in texts):
+    # a footer or a note below the items may stand in the column too: most of it must be identifiers
+    texts = [text for value in filled if (text := as_id_text(value)) is not None]
+    if len(texts) < max(MIN_IDS, CONSISTENT * len(filled)):
         return False
     if len(set(texts)) < 0.95 * len(texts):
         return False
-    if not named and all(isinstance(value, int) for value in filled):
+    if not named and all(isinstance(value, int) for value in filled if as_id_text(value) is not None):
         return False
     form, share = infer_id_form(texts)
     return form is not None and share >= CONSISTENT and (named or any(char.isalpha() for char in form.example))

@@ -68,10 +68,17 @@ def new_register_form(register: Register, schema: RegisterSchema) -> RegisterFor
 def plan_migration(register: Register, schema: RegisterSchema) -> Migration:
     """The migration of `register` (read with its extra columns) into `schema`'s template."""
     copied = [column.name for column in schema.columns if column.kind != "computed" and column.name in register.cells]
+    # a calculated column the register heads in its own words ("Score") holds what its owners worked out: it is
+    # kept under that heading, as the new register calculates its own from the ratings
+    own_computed = {column.name: register.heading(column.name) for column in schema.columns
+                    if column.kind == "computed" and column.name in register.cells
+                    and register.heading(column.name) != column.name
+                    and any(value is not None for value in register.cells[column.name])}
     ids, new_ids, note = _identifiers(register, schema)
     id_column = schema.role("id")
     as_written = _as_written(register)
-    extras, renamed = _extra_columns(register, schema, [name for name, _ in as_written.values()])
+    extras, renamed = _extra_columns(register, schema, [name for name, _ in as_written.values()],
+                                     list(own_computed.values()))
     items = []
     for index in range(len(register)):
         item: dict[str, Any] = {}
@@ -87,6 +94,10 @@ def plan_migration(register: Register, schema: RegisterSchema) -> Migration:
             row = register.row_numbers[index]
             if row in rows:
                 item[name] = rows[row]
+        for name, heading in own_computed.items():
+            value = register.cells[name][index]
+            if value is not None:
+                item[renamed.get(heading, heading)] = value.code if isinstance(value, CellError) else value
         for header, values in register.extras.items():
             if values[index] is not None:
                 value = values[index]
@@ -110,13 +121,13 @@ def _as_written(register: Register) -> dict[str, tuple[str, dict[int, str]]]:
     return found
 
 
-def _extra_columns(register: Register, schema: RegisterSchema,
-                   written: list[str]) -> tuple[list[str], dict[str, str]]:
+def _extra_columns(register: Register, schema: RegisterSchema, written: list[str],
+                   computed: list[str]) -> tuple[list[str], dict[str, str]]:
     taken = {header_key(column.name) for column in schema.columns} | {header_key(LEGACY_REF)}
     taken |= {header_key(name) for name in written}
     names: list[str] = list(written)
     renamed: dict[str, str] = {}
-    for header in register.extras:
+    for header in [*computed, *register.extras]:
         name = LEGACY_PRIORITY if header_key(header) == "priority" and schema.roles.get("ratings") else header
         base, count = name, 1
         while header_key(name) in taken:

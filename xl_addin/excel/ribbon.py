@@ -172,10 +172,14 @@ def on_action(action_id: str, book: Any = None, *, today: dt.date | None = None,
 def _button(book: Any, *, today: dt.date | None, schema: RegisterSchema | None) -> Button:
     from xl_addin.settings import resolve
 
+    from xl_addin.workbook.reader import workbook_schema
+
     path = Path(str(book.fullname))
     settings = resolve({}, start=path.parent) if path.is_file() else resolve({}, search=False)
-    return Button(schema=schema or settings.schema(), today=today or dt.date.today(),
-                  escalation_days=settings["escalation-days"])
+    chosen = schema or settings.schema()
+    # the register's own form (ID pattern, choices of its own) as the saved workbook stores it
+    chosen = workbook_schema(path, chosen) if path.is_file() else chosen
+    return Button(schema=chosen, today=today or dt.date.today(), escalation_days=settings["escalation-days"])
 
 
 def _fail(app: Any, message: str) -> str:

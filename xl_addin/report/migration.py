@@ -94,7 +94,9 @@ def migration_text(outcome: MigrationOutcome) -> str:
                     if migration.renamed else ""))
     if migration.trailing is not None:
         trailing = migration.trailing
-        lines.append(f"  Rows {trailing.first_row}-{trailing.last_row} below the items ({trailing.what}, "
+        rows = (f"Row {trailing.first_row}" if trailing.first_row == trailing.last_row
+                else f"Rows {trailing.first_row}-{trailing.last_row}")
+        lines.append(f"  {rows} below the items ({trailing.what}, "
                      f"'{trailing.text[:40]}') are not items: copied as they were to the sheet '{KEPT_SHEET}'.")
     counts = Counter(finding.severity for finding in outcome.findings)
     lines.append(f"The new register: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "

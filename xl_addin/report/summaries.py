@@ -192,11 +192,12 @@ def import_text(outcome: ImportOutcome) -> str:
     closed = sum(1 for item in plan.new_items if item.get("closureDate"))
     if plan.new_items:
         lines.append("New open items start unrated: rate them (the priority ratings) and give them an owner at "
-                     "triage." + (f" {closed} closed in the log came in closed, with their closure date."
+                     "triage." + (f" {closed} the log marks closed came in closed, with the log's closure date."
                                   if closed else ""))
     if outcome.added_column:
+        table = " (its table grows to hold it)" if outcome.added_to_table else ""
         lines.append(f"The register had no '{outcome.added_column}' column, which finds imported items again on the "
-                     "next import: it was added after the register's last column (to its table), nothing else.")
+                     f"next import: it was added after the register's last column{table}, nothing else.")
     if outcome.not_written:
         lines.append(f"The register has no column for: {', '.join(outcome.not_written)} (left out).")
     return "\n".join(lines) + "\n"

@@ -24,20 +24,22 @@ from xl_addin.errors import ActionFailed, not_found
 from xl_addin.workbook.atomic import write_new_file
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
 from xl_addin.workbook.locks import lock_file, refuse_if_locked
-from xl_addin.workbook.reader import read_register
+from xl_addin.workbook.reader import read_register, workbook_schema
 from xl_addin.workbook.safe_write import Output, WriteResult, write_marks
 from xl_addin.workbook.snapshot_json import as_of_of, dumps, load_snapshot, previous_snapshot, snapshot_document
 
 
 def load_register(path: Path, schema: RegisterSchema, limits: Limits = DEFAULT_LIMITS, *,
-                  roles: tuple[str, ...] | None = None) -> Register:
-    """The register in the workbook at `path`; ActionFailed with the reason when there is none. With `roles`,
-    only the columns playing them are taken (ranking or finding overdue items needs few of them)."""
+                  roles: tuple[str, ...] | None = None) -> tuple[Register, RegisterSchema]:
+    """The register in the workbook at `path`, and the schema to run the engine with (the workbook's own form
+    on top, where it stores one); ActionFailed with the reason when there is none. With `roles`, only the
+    columns playing them are taken (ranking or finding overdue items needs few of them)."""
+    schema = workbook_schema(path, schema)
     needed = None if roles is None else {name for role in roles for name in role_columns(schema.roles, role)}
     register = read_register(path, schema, limits=limits, needed=needed)
     if isinstance(register, Finding):
         raise ActionFailed(register.message)
-    return register
+    return register, schema
 
 
 def require_roles(register: Register, schema: RegisterSchema, command: str) -> list[str]:
@@ -80,7 +82,7 @@ class PrioritiesOutcome:
 def run_priorities(path: Path, schema: RegisterSchema, *, output: Output | None = None,
                    limits: Limits = DEFAULT_LIMITS) -> PrioritiesOutcome:
     _refuse_early(path, output)
-    register = load_register(path, schema, limits, roles=PRIORITY_ROLES)
+    register, schema = load_register(path, schema, limits, roles=PRIORITY_ROLES)
     notes = require_roles(register, schema, "priorities")
     if output is not None:
         notes += limitations(schema, register.columns, "priorities written back")
@@ -103,7 +105,7 @@ class OverdueOutcome:
 def run_overdue(path: Path, schema: RegisterSchema, *, as_of: dt.date, output: Output | None = None,
                 escalation_days: int = DEFAULT_ESCALATION_DAYS, limits: Limits = DEFAULT_LIMITS) -> OverdueOutcome:
     _refuse_early(path, output)
-    register = load_register(path, schema, limits, roles=OVERDUE_ROLES)
+    register, schema = load_register(path, schema, limits, roles=OVERDUE_ROLES)
     notes = require_roles(register, schema, "overdue")
     items = overdue_items(register, schema, as_of=as_of, escalation_days=escalation_days)
     return OverdueOutcome(register, items, as_of, escalation_days, _write(path, overdue_marks(register, items), output),
@@ -120,7 +122,7 @@ class MarkOutcome:
 def run_mark_findings(path: Path, schema: RegisterSchema, *, today: dt.date, output: Output,
                       limits: Limits = DEFAULT_LIMITS) -> MarkOutcome:
     _refuse_early(path, output)
-    register = load_register(path, schema, limits)
+    register, schema = load_register(path, schema, limits)
     found = check_register(register, schema, today=today)
     written = write_marks(path, finding_marks(register, found), output)
     return MarkOutcome(register, found, written)
@@ -160,7 +162,7 @@ def run_snapshot(path: Path, schema: RegisterSchema, *, out_dir: Path | None, as
         raise ActionFailed(not_found("File", path)) from None
     except OSError as error:
         raise ActionFailed(f"Could not read {path}: {error.strerror or error}.") from None
-    register = load_register(path, schema, limits)
+    register, schema = load_register(path, schema, limits)
     folder = out_dir if out_dir is not None else path.parent / "snapshots"
     return write_snapshot(register, schema, folder=folder, register_path=path, as_of=as_of, since=since,
                           previous=previous, register_sha256=hashlib.sha256(content).hexdigest(),

@@ -111,7 +111,7 @@ def run_migrate(path: Path, schema: RegisterSchema, target: Path, *, today: dt.d
 
         workbook.custom_doc_props.append(StringProperty(name=FORM_PROPERTY, value=form_json(migration.form)))
     write_new_file(target, workbook.save)
-    written = read_register(target, replace(schema, mapping=None), limits=limits)
+    written = read_register(target, template, limits=limits)
     if isinstance(written, Finding):
         raise ActionFailed(f"The new register {target.name} was written but cannot be read back: {written.message}")
     return MigrationOutcome(path, target, mapping, proposed, migration, len(written),

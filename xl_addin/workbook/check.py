@@ -10,13 +10,14 @@ from xl_addin.engine.schema import RegisterSchema
 from xl_addin.engine.validate import check_register
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
 from xl_addin.workbook.package import has_workbook_suffix
-from xl_addin.workbook.reader import ReaderName, read_register
+from xl_addin.workbook.reader import ReaderName, read_register, workbook_schema
 
 
 def check_file(path: Path, schema: RegisterSchema, *, today: dt.date, name: str | None = None,
                max_findings: int | None = None, reader: ReaderName = "auto",
                limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Every finding for one file; an unreadable file is a result with one finding, never an exception."""
+    schema = workbook_schema(path, schema)
     register = read_register(path, schema, name=name, reader=reader, limits=limits)
     if isinstance(register, Finding):
         return FileResult(file=register.file, findings=(register,))

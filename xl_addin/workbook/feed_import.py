@@ -58,6 +58,7 @@ class ImportOutcome:
     written: WriteResult | None  # None: nothing written (nothing new, or no -o / --in-place: report only)
     not_written: tuple[str, ...]  # roles the register has no column for
     added_column: str | None = None  # the Source ref column added to the register, where it had none
+    added_to_table: bool = False  # ... and to the register's table
     closed_left_out: tuple[str, ...] = ()  # findings the log marks closed, left out by the mapping
     would_write: bool = False  # report only: something would have been written
 
@@ -187,7 +188,7 @@ def run_import(feed: Path, register_path: Path, schema: RegisterSchema, *, kind:
         records = read_records(table.header, table.rows, mapping)
     except MappingError as error:
         raise ActionFailed(str(error)) from None
-    register = load_register(register_path, schema, limits)
+    register, schema = load_register(register_path, schema, limits)
     columns = _columns(register, schema)
     proposals, left_out = proposals_for(kind, records, mapping, as_of, severity_column="severity" in columns)
     proposals = _with_status(proposals, schema)
@@ -202,7 +203,9 @@ def run_import(feed: Path, register_path: Path, schema: RegisterSchema, *, kind:
         sheet_columns["sourceRef"] = added.column
     plan = plan_import(proposals, _items(register, columns), writable=set(sheet_columns),
                        numbered_as=numbering_form(register, schema))
-    not_written = tuple(role for role in FEED_ROLES if role not in sheet_columns)
+    # severity without a column of its own goes into the description: carried, not left out
+    not_written = tuple(role for role in FEED_ROLES if role not in sheet_columns
+                        and not (role == "severity" and kind == "findings"))
     written = None
     changes = bool(plan.new_items or plan.fills)
     if plan.new_items:
@@ -215,7 +218,7 @@ def run_import(feed: Path, register_path: Path, schema: RegisterSchema, *, kind:
         marks = import_marks(register, sheet_columns, plan, log, words=own_words(register, schema), added=added)
         written = write_marks(register_path, marks, output, limits=limits)
     return ImportOutcome(feed, mapping, table, records, proposals, plan, written, not_written,
-                         added.title if added and changes else None, tuple(left_out),
+                         added.title if added and changes else None, bool(added and added.table), tuple(left_out),
                          would_write=changes and output is None)
 
 

@@ -78,7 +78,7 @@ def run_measure(register_path: Path, feed: Path, schema: RegisterSchema, *, mapp
         records = read_records(table.header, table.rows, mapping).records
     except MappingError as error:
         raise ActionFailed(str(error)) from None
-    register = load_register(register_path, schema, limits)
+    register, schema = load_register(register_path, schema, limits)
     roles = {role: schema.role(role) for role in ("id", "metricKey", "implementedDate", "baseline", "measuredOutcome")}
     for role in ("metricKey", "implementedDate"):
         if not roles[role] or roles[role] not in register.columns:

@@ -22,7 +22,6 @@ from xl_addin.engine.register import HeaderLayout, Register, normalise_column, r
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.workbook.columns_grid import NATIVE_FROM_BYTES, FormulaErrorsFound, NativeSheets, native_sheets
 from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits, check_package
-from xl_addin.workbook.register_form import stored_form, with_stored_form
 from xl_addin.workbook.package import (
     NotAWorkbook,
     TablePart,
@@ -152,6 +151,19 @@ def open_grid(path: Path | BinaryIO, reader: ReaderName = "auto", *, native: Map
     return OpenpyxlGrid(path, native=native)
 
 
+def workbook_schema(path: Path, schema: RegisterSchema) -> RegisterSchema:
+    """The schema a workbook's register is read and checked with: `schema`, with the register's own form where
+    the workbook stores one (a register made by xlreg migrate: its ID pattern, its own choices) and no mapping
+    gives one. A workbook that cannot be opened gets `schema`: reading it says what is wrong."""
+    from xl_addin.workbook.register_form import stored_form, with_stored_form
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return with_stored_form(schema, stored_form(archive))
+    except (OSError, zipfile.BadZipFile, EOFError, KeyError, ValueError):
+        return schema
+
+
 def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None, reader: ReaderName = "auto",
                   limits: Limits = DEFAULT_LIMITS, needed: Collection[str] | None = None,
                   extras: bool = False) -> Register | Finding:
@@ -168,7 +180,6 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
             package = _Package(tables(archive, sheets), dict(missing_sheet_parts(archive, sheets)), needed, extras)
             workbook = archive.read(workbook_part(archive))
             native = native_sheets(archive, sheets, workbook, _NATIVE_FROM[reader]) if reader in _NATIVE_FROM else {}
-            schema = with_stored_form(schema, stored_form(archive))
     except NotAWorkbook as error:
         return unreadable(file, _with_name(str(error), path))
     except (zipfile.BadZipFile, KeyError, EOFError) as error:
