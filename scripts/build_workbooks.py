@@ -214,7 +214,7 @@ def _force_status(item: dict[str, Any], status: str) -> None:
 _STATUS_NEEDED = {48: "Planned", 50: "In progress", 52: "In progress", 6: "Completed", 8: "Cancelled",
                   54: "In progress", 10: "Completed", 2: "Completed", 56: "Planned", 58: "Planned"}
 # Paused items: past their target date, but on hold, so neither overdue nor escalated (item -> paused since).
-ON_HOLD = {34: dt.date(2026, 9, 1), 42: dt.date(2026, 10, 20)}
+ON_HOLD = {25: dt.date(2026, 9, 1), 43: dt.date(2026, 10, 20)}
 
 
 def planted_sample(schema: RegisterSchema) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -31,6 +31,8 @@ OWNERS = ["Ana Costa", "Tom Becker", "Priya Shah", "Jonas Lind", "Mei Tanaka"]
 # The statuses as this register writes them, item by item (30 items).
 STATUSES = (["Done"] * 6 + ["closed"] * 3 + ["In Progress"] * 7 + ["WIP"] * 3 + ["Open"] * 6 + ["On hold"] * 2
             + ["Cancelled"] * 1 + ["Planned"] * 2)
+IDEAS = ["shorten change lead time", "publish the top fixes", "automate the report", "capacity alerts before peak",
+         "swarm priority 2 incidents"]
 TEXT_DATES = (4, 11)  # items whose Raised on is typed as text, day first (14/01/2026; 01/04/2026 reads both ways)
 
 
@@ -66,7 +68,7 @@ def build_register(folder: Path) -> OrdinaryRegister:
             f"CI-{index + 1:03d}", f"{raised:%d/%m/%Y}" if index in TEXT_DATES else raised,
             SOURCES[index % len(SOURCES)],
             "Corrective action" if index % 4 == 0 else "Improvement",
-            f"Improvement {index + 1}: {['shorten change lead time', 'publish the top fixes', 'automate the report', 'capacity alerts before peak', 'swarm priority 2 incidents'][index % 5]}",
+            f"Improvement {index + 1}: {IDEAS[index % len(IDEAS)]}",
             rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 3),
             None if status == "Open" else OWNERS[index % len(OWNERS)],
             None if status == "Open" else due, status,

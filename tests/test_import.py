@@ -108,7 +108,8 @@ def test_a_findings_log_under_a_title_block_gives_one_item_per_finding(register:
         assert items[finding]["Type"] == expected and items[finding]["Source"] == "Internal audit"
     first = items["AUD-26-001"]
     assert first["Date raised"].date().isoformat() == "2026-03-01"  # "01.03.2026", typed as text
-    assert first["Target date"].date().isoformat() == "2026-04-30" and "(ISO 20000-1 8.1; severity Minor)" in first["Description"]
+    assert first["Target date"].date().isoformat() == "2026-04-30"
+    assert "(ISO 20000-1 8.1; severity Minor)" in first["Description"]
     code, text = run("import", str(feed), str(tmp_path / "out.xlsx"), "--feed", "findings", "--as-of", AS_OF,
                      "--in-place")
     assert code == 0 and "Created 0 item(s)" in text and "Nothing was written" in text
@@ -201,7 +202,8 @@ def test_what_cannot_be_imported_is_said_plainly(register: Path, tmp_path: Path,
     feed = tmp_path / "findings.xlsx"
     findings_log(feed)
     assert run("import", str(feed), str(register), "--feed", "findings", "--mapping", "nosuch", "--in-place")[0] == 2
-    assert "Mapping not found: nosuch. The shipped feed mappings are findings-log, glpi, jira" in capsys.readouterr().err
+    message = capsys.readouterr().err
+    assert "Mapping not found: nosuch. The shipped feed mappings are findings-log, glpi, jira" in message
     assert run("import", str(feed), str(register), "--feed", "tickets", "--mapping", "findings-log",
                "--in-place")[0] == 2
     assert "reads a findings feed, not tickets" in capsys.readouterr().err

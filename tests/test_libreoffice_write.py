@@ -26,7 +26,7 @@ def test_recalculated_totals_equal_the_engines(libreoffice, schema, tmp_path: Pa
     work = tmp_path / "register.xlsx"
     shutil.copyfile(resources.sample_path(), work)
     assert cli.main(["priorities", str(work), "--in-place"], out=io.StringIO()) == 0
-    engine = {item.row: item.total for item in compute_priorities(load_register(work, schema), schema).items}
+    engine = {item.row: item.total for item in compute_priorities(load_register(work, schema)[0], schema).items}
     recalculated = openpyxl.load_workbook(libreoffice.convert(work, "xlsx"), data_only=True)["Register"]
     total = [c.name for c in schema.columns].index("Priority total") + 1
     shown = {row: recalculated.cell(row, total).value for row in engine}
@@ -42,7 +42,7 @@ def test_rendered_highlights_are_exactly_the_overdue_rows(libreoffice, schema, t
     workbook.save(work)
     as_of = dt.date(2026, 9, 1)
     assert cli.main(["overdue", str(work), "--in-place", "--as-of", as_of.isoformat()], out=io.StringIO()) == 0
-    expected = {item.row for item in overdue_items(load_register(work, schema), schema, as_of=as_of)}
+    expected = {item.row for item in overdue_items(load_register(work, schema)[0], schema, as_of=as_of)}
     rows = lxml.html.parse(str(libreoffice.convert(work, "html"))).find(".//table").findall(".//tr")
     highlighted = {number for number, tr in enumerate(rows, start=1)
                    if any((td.get("bgcolor") or "").upper() == "#" + OVERDUE_COLOUR[2:] for td in tr.findall("td"))}

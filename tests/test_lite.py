@@ -134,5 +134,5 @@ def test_the_readme_lite_steps_run_on_the_sample(tmp_path: Path, monkeypatch: py
         messages.append(_run(module, script, current, after, monkeypatch))
         current = after
     assert messages[0].startswith("Validated 60 rows:") and messages[1].startswith("Removed")
-    assert messages[2].startswith("Ranked 34 open items") and messages[3].startswith("22 overdue items")
+    assert messages[2].startswith("Ranked 32 open items") and messages[3].startswith("20 overdue items")
     assert messages[4].startswith("Snapshot added as the sheet") and messages[5].startswith("xlreg ")

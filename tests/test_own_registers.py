@@ -17,12 +17,12 @@ import pytest
 from tests import registers_in_the_wild as wild
 from tests.conftest import AS_OF
 from xl_addin import cli, resources
-from xl_addin.engine.text_dates import parse_text_date, text_date_orders
 from xl_addin.engine.findings import Finding, Severity
 from xl_addin.engine.mapping import RegisterMapping, with_date_order, with_mapping
 from xl_addin.engine.migration import LEGACY_PRIORITY, LEGACY_REF
 from xl_addin.engine.register import Register
 from xl_addin.engine.schema import RegisterSchemaError, parse_schema
+from xl_addin.engine.text_dates import parse_text_date, text_date_orders
 from xl_addin.engine.validate import check_register
 from xl_addin.workbook.mapping_file import load_mapping
 from xl_addin.workbook.reader import read_register
@@ -317,7 +317,10 @@ def test_every_command_works_through_a_mapping(tmp_path: Path) -> None:
     assert {f["value"] for f in found if f["code"] == "value-mapped"} >= {"Complete", "WIP"}
     code, text = run("overdue", str(path), "--mapping", str(mapping), "--as-of", AS_OF.isoformat(), "--format",
                      "json")
-    assert code == 0 and [item["id"] for item in json.loads(text)["items"]] == ["CSI-002", "CSI-003", "CSI-003"]
+    # the second CSI-003 is On hold: paused, so not overdue, and listed apart
+    report = json.loads(text)
+    assert code == 0 and [item["id"] for item in report["items"]] == ["CSI-002", "CSI-003"]
+    assert [(item["id"], item["row"]) for item in report["on_hold"]] == [("CSI-003", 9)]
     # a CSI register has no ratings: priorities says so rather than ranking on nothing
     assert refused("priorities", str(path), "--mapping", str(mapping)) == (
         "xlreg: Priorities cannot be worked out for csi_register.xlsx: the register has no 'Customer impact' "
@@ -345,7 +348,7 @@ def test_the_register_tab_reads_through_the_settings_mapping(tmp_path: Path) -> 
     (tmp_path / "xlreg.toml").write_text(f'mapping = "{mapping.name}"\n', encoding="utf-8")
     book, _ = open_book(path)
     message = on_action("overdue", book, today=AS_OF)
-    assert message.startswith("3 overdue items as of 2026-11-25")
+    assert message.startswith("2 overdue items as of 2026-11-25")
     assert message.endswith("The register has no 'Last update' column: no item is marked for escalation, as there "
                             "is no date of the last update to judge by.")
 

@@ -65,4 +65,4 @@ def test_template_layout_follows_schema(schema) -> None:
         'J2=INT(J2),J2>=1,J2<=3),SUM(G2,H2,I2,J2),""))')
     rules = [rule for cf in sheet.conditional_formatting for rule in cf.rules]
     assert len(rules) == 1
-    assert rules[0].formula == ['AND(ISNUMBER($N2),$N2<TODAY(),$O2<>"Completed",$O2<>"Cancelled")']
+    assert rules[0].formula == ['AND(ISNUMBER($N2),$N2<TODAY(),$O2<>"Completed",$O2<>"Cancelled",$O2<>"On hold")']

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from xl_addin import resources
 from xl_addin.engine.findings import Finding, column_letter
-from xl_addin.engine.mapping import RegisterMapping, with_mapping
 from xl_addin.engine.header import match_header
+from xl_addin.engine.mapping import RegisterMapping, with_mapping
 from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS, OverdueItem, overdue_items
 from xl_addin.engine.priorities import Priorities, compute_priorities
 from xl_addin.engine.register import CellError, Register, build_register, kept_columns

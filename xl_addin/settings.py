@@ -25,8 +25,8 @@ from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS
 from xl_addin.engine.schema import RegisterSchema, RegisterSchemaError
 from xl_addin.errors import ActionFailed
 from xl_addin.workbook.guard import MIB, Limits
-from xl_addin.workbook.safe_write import DEFAULT_KEEP_BACKUPS
 from xl_addin.workbook.mapping_file import load_mapping
+from xl_addin.workbook.safe_write import DEFAULT_KEEP_BACKUPS
 from xl_addin.workbook.schema_file import load_schema
 
 READERS = ("validate", "priorities", "overdue", "clear", "snapshot", "Register tab")

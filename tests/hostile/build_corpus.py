@@ -356,7 +356,8 @@ def _cell(column: str, row: int) -> str:
 
 REFUSED = 2
 CASES: list[Case] = [
-    Case("not-a-zip", not_a_zip, REFUSED, ["unreadable-file"], "it is not a zip package", writable=False),
+    Case("not-a-zip", not_a_zip, REFUSED, ["unreadable-file"], "is a text file (CSV), not an Excel workbook",
+         writable=False),
     Case("zip-not-workbook", zip_not_workbook, REFUSED, ["unreadable-file"], "it has no workbook part",
          writable=False),
     Case("truncated", truncated, REFUSED, ["unreadable-file"], "damaged", writable=False),

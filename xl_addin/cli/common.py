@@ -13,8 +13,7 @@ from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS
 
 if TYPE_CHECKING:
     from xl_addin.settings import Settings
-    from xl_addin.workbook.safe_write import Output
-    from xl_addin.workbook.safe_write import WriteResult
+    from xl_addin.workbook.safe_write import Output, WriteResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # as a shell reports a process stopped by Ctrl-C (128 + SIGINT)

@@ -83,8 +83,8 @@ def _subcommand(parser: argparse.ArgumentParser, name: str | None) -> argparse.A
 
 def unknown_options(parser: argparse.ArgumentParser, args: argparse.Namespace, unknown: Sequence[str]) -> str:
     """The message for arguments the command does not take, with the option each one most likely meant."""
-    command = _subcommand(parser, getattr(args, "command", None)) or parser
-    known = [option for action in command._actions for option in action.option_strings if option.startswith("--")]
+    chosen = _subcommand(parser, getattr(args, "command", None)) or parser
+    known = [option for action in chosen._actions for option in action.option_strings if option.startswith("--")]
     parts: list[str] = []
     for position, text in enumerate(unknown):
         if not text.startswith("-") and position and unknown[position - 1].startswith("-"):

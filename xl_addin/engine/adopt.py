@@ -21,7 +21,7 @@ from xl_addin.engine.findings import Finding, Severity, column_letter, define
 from xl_addin.engine.id_form import as_id_text, form_of_pattern, register_id_form
 from xl_addin.engine.register import Reading, Register
 from xl_addin.engine.schema import Column, RegisterSchema, value_key
-from xl_addin.engine.text_dates import DateOrder, order_words, parse_text_date
+from xl_addin.engine.text_dates import DATE_ORDERS, DateOrder, order_words, parse_text_date
 
 # Cells named one by one in a finding; beyond this, how many more.
 CELLS_NAMED = 5
@@ -152,6 +152,10 @@ def cells_text(sheet: str, letter: str, rows: Sequence[int]) -> str:
     return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
 
 
+def _order(order: str | None) -> str:
+    return next((order_words(known) for known in DATE_ORDERS if known == order), "given")
+
+
 def reading_findings(register: Register, schema: RegisterSchema) -> list[Finding]:
     """One info finding per column and word read as a choice, per column of dates read from text, for an ID
     form of the register's own, and for rows below the items that are not items."""
@@ -168,8 +172,7 @@ def reading_findings(register: Register, schema: RegisterSchema) -> list[Finding
                                          choice=reading.read_as, cells=cells))
         else:
             found.append(DATES_READ.at(register.file, **where, value=reading.word, count=reading.count,
-                                       plural=plural, order=order_words(register.date_order)
-                                       if register.date_order in ("dmy", "mdy", "ymd") else "given",
+                                       plural=plural, order=_order(register.date_order),
                                        example=reading.word, date=reading.read_as.isoformat()))
     id_column = schema.role("id")
     if register.id_form is not None and id_column:

@@ -7,13 +7,13 @@ import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from xl_addin.engine.text_dates import parse_text_date
 from xl_addin.engine.findings import Finding, FindingType, Severity, define
 from xl_addin.engine.keywords import KEYWORDS
 from xl_addin.engine.keywords.base import ErrorLike, RegisterContext, SchemaError
 from xl_addin.engine.keywords.required import MISSING_VALUE
 from xl_addin.engine.register import Register, RegisterRow
 from xl_addin.engine.schema import RegisterSchema
+from xl_addin.engine.text_dates import parse_text_date
 
 E = Severity.ERROR
 MUST_BE_EMPTY = define(

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
-from xl_addin.engine.id_form import looks_like_ids
 from xl_addin.engine.findings import NO_REGISTER, Finding, Severity, column_letter, define
+from xl_addin.engine.id_form import looks_like_ids
 from xl_addin.engine.register import HeaderLayout, Register
 from xl_addin.engine.schema import RegisterSchema, header_key
 
@@ -207,6 +207,7 @@ class _Nearest:
     header_like: bool = True  # all text: a header; a row holding dates or numbers is an item's
 
     id_named: bool = False  # it names the ID column: of two rows naming as many columns, the register's
+    items_below: bool = True  # rows stand below it: without them, no register to guess at
 
     def rank(self) -> tuple[bool, int, bool]:
         return self.header_like, self.layout.score(), self.id_named
@@ -240,18 +241,26 @@ class HeaderSearch:
                 # a group row reads some columns itself, and lends its text to the sub-columns' empty cells
                 two_rows = match_header(below[1], self.schema, first_column=first_column, group=cells)
                 lower = match_header(below[1], self.schema, first_column=first_column)
+                # a two-row header reads more than either row alone, or its lower row names no more than the
+                # upper and stands under the upper's group cells (L, I, Score under "Inherent risk")
                 if two_rows.score() > max(readings[0].score(), lower.score()) or (
-                        two_rows.score() >= readings[0].score() and sub_headers(cells, below[1])):
+                        two_rows.score() >= readings[0].score() >= lower.score() and sub_headers(cells, below[1])):
                     readings.insert(0, two_rows)
             for layout in readings:
                 # a row a mapping names is the header whatever it matches (migrating keeps every column)
                 if is_header_match(layout, self.schema) or (self.only_row is not None and layout.last_column):
                     return HeaderFound(sheet, number, layout)
                 candidate = _Nearest(sheet, number, layout, header_like(cells),
-                                     self.schema.role("id") in layout.columns)
+                                     self.schema.role("id") in layout.columns, below is not None)
                 if self.nearest is None or candidate.rank() > self.nearest.rank():
                     self.nearest = candidate
         return None
+
+    def reject(self, found: HeaderFound) -> None:
+        """A header taken for the register's by a column headed as an identifier ("Risk ref") whose cells turned
+        out to hold no identifiers: the nearest miss, not the register."""
+        if self.nearest is None or (True, found.layout.score(), False) > self.nearest.rank():
+            self.nearest = _Nearest(found.sheet, found.row, found.layout)
 
     def not_found(self, file: str) -> Finding:
         """The one finding for a workbook in which no sheet qualified: where it came nearest, and what it lacks."""
@@ -266,8 +275,9 @@ class HeaderSearch:
                       f"header row with the register's columns ({', '.join(c.name for c in schema.columns[:3])}, "
                       f"...); {need}.")
             # a row of headers in other words is still where `xlreg map` looks
-            where = {"sheet": nearest.sheet, "row": nearest.row} if nearest and nearest.header_like else {}
-            return NO_REGISTER.at(file, reason=reason, **where)
+            if nearest and nearest.header_like and nearest.items_below:
+                return NO_REGISTER.at(file, sheet=nearest.sheet, row=nearest.row, reason=reason)
+            return NO_REGISTER.at(file, reason=reason)
         layout = nearest.layout
         matched = [layout.heading(column) if layout.heading(column) == column else
                    f"{layout.heading(column)} (as {column})" for column in layout.columns]

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from xl_addin.engine.text_dates import DateOrder
 from xl_addin.engine.schema import Column, RegisterSchema, RegisterSchemaError, value_key
+from xl_addin.engine.text_dates import DateOrder
 
 StatusPart = Literal["open", "on hold", "completed", "cancelled"]
 STATUS_PARTS: tuple[StatusPart, ...] = ("open", "on hold", "completed", "cancelled")

@@ -90,7 +90,7 @@ def plan_migration(register: Register, schema: RegisterSchema) -> Migration:
             item[id_column] = ids[index]
         old_id = register.cells[id_column][index] if id_column and id_column in register.cells else None
         item[LEGACY_REF] = legacy_ref(register, index, old_id)
-        for column, (name, rows) in as_written.items():
+        for name, rows in as_written.values():
             row = register.row_numbers[index]
             if row in rows:
                 item[name] = rows[row]
@@ -116,7 +116,7 @@ def _as_written(register: Register) -> dict[str, tuple[str, dict[int, str]]]:
     for reading in register.readings:
         if reading.kind != "value" or reading.word == reading.read_as:
             continue
-        name, rows = found.setdefault(reading.column, (AS_WRITTEN.format(column=reading.column), {}))
+        _, rows = found.setdefault(reading.column, (AS_WRITTEN.format(column=reading.column), {}))
         rows.update(dict.fromkeys(reading.rows or (reading.first_row,), reading.word))
     return found
 

@@ -171,7 +171,6 @@ def on_action(action_id: str, book: Any = None, *, today: dt.date | None = None,
 
 def _button(book: Any, *, today: dt.date | None, schema: RegisterSchema | None) -> Button:
     from xl_addin.settings import resolve
-
     from xl_addin.workbook.reader import workbook_schema
 
     path = Path(str(book.fullname))

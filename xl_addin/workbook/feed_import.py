@@ -80,12 +80,13 @@ def status_for(state: str, schema: RegisterSchema) -> str | None:
     open_statuses, closed = list(schema.open_statuses), list(schema.closed_statuses)
     completed = list(schema.completed_statuses)
     if state == "completed":
-        return (completed or closed or [None])[0]
-    if state == "cancelled":
-        return ([status for status in closed if status not in completed] or closed or [None])[0]
-    wanted = {"planned": "plan", "in progress": "progress"}.get(state)
-    named = [status for status in open_statuses if wanted and wanted in status.casefold()]
-    return (named or open_statuses or [None])[0]
+        candidates = completed or closed
+    elif state == "cancelled":
+        candidates = [status for status in closed if status not in completed] or closed
+    else:
+        wanted = {"planned": "plan", "in progress": "progress"}.get(state)
+        candidates = [status for status in open_statuses if wanted and wanted in status.casefold()] or open_statuses
+    return candidates[0] if candidates else None
 
 
 def own_words(register: Register, schema: RegisterSchema) -> dict[str, dict[str, str]]:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from xl_addin.engine.text_dates import DateOrder
 from xl_addin.engine.feeds.mapping import MappingError
 from xl_addin.engine.feeds.measure import (
     WEAK_BELOW,
@@ -21,6 +20,7 @@ from xl_addin.engine.feeds.measure import (
 from xl_addin.engine.feeds.records import read_records
 from xl_addin.engine.marks import ColumnValues, LogRows, Marks
 from xl_addin.engine.schema import RegisterSchema
+from xl_addin.engine.text_dates import DateOrder
 from xl_addin.errors import ActionFailed
 from xl_addin.workbook.actions import Output, load_register
 from xl_addin.workbook.feed_file import read_feed

@@ -30,8 +30,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from xl_addin.engine.text_dates import DATE_ORDERS, DateOrder
 from xl_addin.engine.mapping import STATUS_PARTS, RegisterForm, RegisterMapping
+from xl_addin.engine.text_dates import DATE_ORDERS, DateOrder
 from xl_addin.errors import ActionFailed, not_found
 
 _KEYS = {"sheet", "header-row", "date-order", "id-pattern", "columns", "values", "choices", "statuses",

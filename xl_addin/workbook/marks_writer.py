@@ -23,11 +23,11 @@ from typing import Any, BinaryIO
 from xl_addin.engine.findings import column_letter, column_number, range_bounds
 from xl_addin.engine.marks import (
     FINDINGS_WIDTHS,
-    AddedColumn,
     NOTE_AUTHOR,
     RECORD_HEADER,
     RECORD_SHEET,
     UNDERLAYS,
+    AddedColumn,
     CellNote,
     FindingsSheet,
     LogRows,

@@ -344,6 +344,9 @@ def _locate_register(grid: Grid, package: _Package, schema: RegisterSchema, file
             numbers, columns = grid.columns(sheet, min_row=found.first_item_row, max_row=None, min_col=1,
                                             max_col=found.layout.last_column)
             layout = _with_id_column(found.layout, schema, columns, 1)
+            if schema.role("id") and schema.role("id") not in layout.columns and search.only_row is None:
+                search.reject(found)  # found by a header naming an identifier, but holding none
+                continue
             return register_from_columns(file, sheet, found.row, layout, numbers, columns,
                                          schema.computed_columns, needed=package.needed, extras=package.extras)
     if package.missing:  # the register may have been on a sheet whose part is gone: say that, not "no register"

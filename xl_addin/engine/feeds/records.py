@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from xl_addin.engine.text_dates import DateOrder, parse_text_date
 from xl_addin.engine.feeds.mapping import DATE_FIELDS, FIELDS, FeedMapping, MappingError
+from xl_addin.engine.text_dates import DateOrder, parse_text_date
 
 Record = dict[str, Any]
 _TIME = re.compile(r"^(.*?)[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp][Mm])?$")
