@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 XSD = "{http://www.w3.org/2001/XMLSchema}"
-SCHEMAS = Path(__file__).resolve().parents[2] / "shared" / "ref" / "customui"
+SCHEMAS = Path(__file__).resolve().parent / "ref" / "customui"
 
 
 def customui_schema(name: str = "customui14.xsd") -> etree.XMLSchema:

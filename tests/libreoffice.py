@@ -31,6 +31,19 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+# Seconds a conversion may take: LibreOffice's start-up, then per file by its size (a 5,000-row register takes
+# 2 to 3 seconds; a start with nothing to convert is never made, as soffice then waits for ever).
+START_SECONDS = 60
+SECONDS_PER_FILE = 20
+SECONDS_PER_MB = 15
+
+
+def fitting_timeout(sources: list[Path]) -> float:
+    """A bound for converting `sources` in one run that fits them."""
+    megabytes = sum(source.stat().st_size for source in sources) / 1e6
+    return START_SECONDS + SECONDS_PER_FILE * len(sources) + SECONDS_PER_MB * megabytes
+
+
 class LibreOffice:
     """Converts workbooks with LibreOffice headless, in a scratch folder of its own."""
 
@@ -38,48 +51,41 @@ class LibreOffice:
         self.executable = executable
         self.scratch = scratch
 
-    def convert(self, source: Path, to: str, *, timeout: float = 240) -> Path:
+    def convert(self, source: Path, to: str, *, timeout: float | None = None) -> Path:
         """Convert `source` to `to` (xlsx, html, pdf, or 'ext:Filter'); return the checked output file."""
-        run = self.scratch / uuid.uuid4().hex[:12]
-        profile = run / "profile"
-        (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(_RECALCULATE_ALWAYS, encoding="utf-8")
-        out = run / "out"  # must differ from the input's folder
-        out.mkdir()
-        command = [self.executable, "--headless", "--norestore", "--nologo", "--nodefault",
-                   f"-env:UserInstallation={profile.as_uri()}", "--convert-to", to, "--outdir", str(out),
-                   str(source)]
-        env = {**os.environ, "HOME": str(run)}
-        completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)
-        # soffice exits 0 even when a conversion fails, so the output file and stderr are the real verdict.
-        extension = to.split(":")[0]
-        produced = out / f"{source.stem}.{extension}"
-        if not produced.is_file() or produced.stat().st_size == 0 or "Error:" in completed.stderr:
-            raise LibreOfficeError(
-                f"LibreOffice did not convert {source.name} to {to} (exit {completed.returncode}).\n"
-                f"stdout: {completed.stdout}\nstderr: {completed.stderr}")
-        return produced
+        return self.convert_many([source], to, timeout=timeout)[source]
 
-    def convert_many(self, sources: list[Path], to: str, *, timeout: float = 600) -> dict[Path, Path]:
-        """Convert many files in one LibreOffice run; return each source's checked output."""
-        run = self.scratch / uuid.uuid4().hex[:12]
-        profile = run / "profile"
-        (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(_RECALCULATE_ALWAYS, encoding="utf-8")
-        out = run / "out"
-        out.mkdir()
+    def convert_many(self, sources: list[Path], to: str, *, timeout: float | None = None) -> dict[Path, Path]:
+        """Convert files in one LibreOffice run; return each source's checked output. Refused for no files (soffice
+        would wait for ever), and bounded by a timeout that fits the files (fitting_timeout), whose failure names
+        them."""
+        if not sources:
+            raise LibreOfficeError("convert_many was given no files to convert; LibreOffice is not started for none")
         names = [source.stem for source in sources]
         if len(set(names)) != len(names):
             raise ValueError("convert_many needs sources with distinct names")
+        run = self.scratch / uuid.uuid4().hex[:12]
+        profile = run / "profile"
+        (profile / "user").mkdir(parents=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(_RECALCULATE_ALWAYS, encoding="utf-8")
+        out = run / "out"  # must differ from the inputs' folder
+        out.mkdir()
         command = [self.executable, "--headless", "--norestore", "--nologo", "--nodefault",
                    f"-env:UserInstallation={profile.as_uri()}", "--convert-to", to, "--outdir", str(out),
                    *map(str, sources)]
         env = {**os.environ, "HOME": str(run)}
-        completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)
+        limit = timeout if timeout is not None else fitting_timeout(sources)
+        listed = ", ".join(source.name for source in sources)
+        try:
+            completed = subprocess.run(command, capture_output=True, text=True, timeout=limit, env=env, check=False)
+        except subprocess.TimeoutExpired:
+            raise LibreOfficeError(f"LibreOffice did not finish converting {listed} to {to} within {limit:.0f} "
+                                   "seconds") from None
+        # soffice exits 0 even when a conversion fails, so the output files and stderr are the real verdict.
         extension = to.split(":")[0]
         produced = {source: out / f"{source.stem}.{extension}" for source in sources}
         missing = [source.name for source, path in produced.items() if not path.is_file() or not path.stat().st_size]
         if missing or "Error:" in completed.stderr:
-            raise LibreOfficeError(f"LibreOffice did not convert {', '.join(missing)} to {to}.\n"
-                                   f"stdout: {completed.stdout}\nstderr: {completed.stderr}")
+            raise LibreOfficeError(f"LibreOffice did not convert {', '.join(missing) or listed} to {to} (exit "
+                                   f"{completed.returncode}).\nstdout: {completed.stdout}\nstderr: {completed.stderr}")
         return produced

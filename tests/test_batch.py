@@ -23,7 +23,7 @@ from xl_addin import cli, resources
 from xl_addin.settings import resolve
 
 CASES = Path(__file__).parent / "cases"
-REF = Path(__file__).resolve().parents[2] / "shared" / "ref" / "reports"
+REF = Path(__file__).resolve().parent / "ref" / "reports"
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(not native_available(),
                                 reason="xlreg-columns is not built here (bash scripts/setup.sh builds it)")
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*/*.xlsx"))
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parent / "corpus"
 CORPUS_FILES = sorted(CORPUS.glob("*/*.xls[xm]"))
 CALAMINE_FILES = sorted((Path(__file__).parent / "reader_files" / "calamine").glob("*.xls[xm]"))
 

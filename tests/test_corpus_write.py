@@ -1,4 +1,4 @@
-"""Every write command on every workbook Excel made (../shared/corpus/excel-made/: printer settings, custom views,
+"""Every write command on every workbook Excel made (tests/corpus/excel-made/: printer settings, custom views,
 rich values, dynamic arrays, signed VBA, threaded comments, pivots, charts, data model, ActiveX, external links...):
 written, never refused; every part xlreg does not own byte for byte the same; the marks and totals where they
 belong; and LibreOffice opens each result."""
@@ -22,7 +22,7 @@ from xl_addin.engine.marks import FINDING_COLOURS, OVERDUE_COLOUR
 from xl_addin.workbook.check import check_file
 from xl_addin.workbook.schema_file import load_schema
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "excel-made"
+CORPUS = Path(__file__).resolve().parent / "corpus" / "excel-made"
 SCHEMA = load_schema(resources.default_schema_path())
 FILES = sorted(CORPUS.glob("*.xls[xm]"))
 # The register added to each: five items raised 2024-01-01 .. 2024-05-01; targets 2024-07-01 and 2024-09-01 for

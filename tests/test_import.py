@@ -253,7 +253,7 @@ def test_nothing_below_the_register_is_written_over(tmp_path: Path, capsys: pyte
         in capsys.readouterr().err
 
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "excel-made"
+CORPUS = Path(__file__).resolve().parent / "corpus" / "excel-made"
 
 
 def test_text_is_written_as_text_whichever_way_a_row_is_edited(tmp_path: Path) -> None:

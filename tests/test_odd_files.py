@@ -1,4 +1,4 @@
-"""Workbooks other readers handle (../shared/corpus/odd/): each gets exit 0, 1 or 2 with one plain line that
+"""Workbooks other readers handle (tests/corpus/odd/): each gets exit 0, 1 or 2 with one plain line that
 names the file and what is wrong, never an internal error; with a register added, each is read (or, for
 writing, refused in words) and written without touching the rest."""
 
@@ -16,7 +16,7 @@ import pytest
 
 from tests import package_view as view
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parent / "corpus"
 ODD = sorted((CORPUS / "odd").glob("*.xlsx"))
 
 
