@@ -20,7 +20,7 @@ from openpyxl import Workbook  # noqa: E402
 from openpyxl.cell import WriteOnlyCell  # noqa: E402
 
 from xl_addin.resources import default_schema_path  # noqa: E402
-from xl_addin.workbook.schema_file import load_schema  # noqa: E402
+from xl_addin.workbook.formats.schema_file import load_schema  # noqa: E402
 
 # column -> a wrong value and the finding it must produce; each touches one cell only
 PLANTED = [

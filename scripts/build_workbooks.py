@@ -25,10 +25,10 @@ sys.path.insert(0, str(ROOT))
 from example_registers import EXAMPLES  # noqa: E402
 
 from xl_addin.engine.catalog import finding_types  # noqa: E402
-from xl_addin.engine.findings import column_letter  # noqa: E402
 from xl_addin.engine.schema import RegisterSchema  # noqa: E402
-from xl_addin.workbook.schema_file import load_schema  # noqa: E402
-from xl_addin.workbook.template import build_workbook  # noqa: E402
+from xl_addin.ooxml.refs import column_letter  # noqa: E402
+from xl_addin.workbook.formats.schema_file import load_schema  # noqa: E402
+from xl_addin.workbook.writing.template import build_workbook  # noqa: E402
 
 SAMPLE_AS_OF = dt.date(2026, 11, 25)
 OWNERS = ["Priya Shah", "Tom Becker", "Ana Costa", "Jonas Lind", "Mei Tanaka", "Sam Okafor", "Lena Vogel"]

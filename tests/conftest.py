@@ -9,7 +9,7 @@ import pytest
 from tests.libreoffice import LibreOffice, soffice
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.resources import default_schema_path
-from xl_addin.workbook.schema_file import load_schema
+from xl_addin.workbook.formats.schema_file import load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 25)

@@ -214,7 +214,7 @@ def test_a_non_ascii_interpreter_path_reads_back_in_the_code_page_vba_uses(addin
 
 def test_install_while_excel_holds_the_add_in_says_to_close_excel(addin: Path, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from xl_addin.workbook import atomic
+    from xl_addin.workbook.writing import atomic
 
     def refused(source: Path, target: Path) -> None:
         raise WriteRefused(f"Permission denied: {target}")

@@ -20,7 +20,7 @@ from tests import ordinary_register as ordinary
 from tests import registers_in_the_wild as wild
 from tests.feeds import servicenow_event_log
 from xl_addin import cli, resources
-from xl_addin.workbook.adoption import KEPT_SHEET
+from xl_addin.usecases.adoption import KEPT_SHEET
 
 AS_OF = ordinary.AS_OF.isoformat()
 

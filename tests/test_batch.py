@@ -248,22 +248,23 @@ def test_a_worker_killed_mid_run_costs_the_run_nothing(tmp_path: Path) -> None:
 
 
 def test_the_file_that_ends_its_worker_is_the_one_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from xl_addin.batch import runner, workers
-    from xl_addin.batch.runner import BatchOptions
-    from xl_addin.workbook.schema_file import load_schema
+    from xl_addin.batch import checking, runner, workers
+    from xl_addin.batch.checking import BatchOptions
+    from xl_addin.workbook.formats.schema_file import load_schema
 
     paths = [tmp_path / f"team_{index:02d}.xlsx" for index in range(40)]
     for path in paths:
         os.link(resources.sample_path(), path)
     main_process = os.getpid()
-    checked = runner.check_one
+    checked = checking.check_one
 
     def poisoned(path: Path, options: BatchOptions) -> Any:
         if path.name == "team_03.xlsx" and os.getpid() != main_process:
             os.kill(os.getpid(), signal.SIGKILL)  # a file that takes its process down
         return checked(path, options)
 
-    monkeypatch.setattr(runner, "check_one", poisoned)  # forked workers inherit it
+    monkeypatch.setattr(checking, "check_one", poisoned)  # forked workers inherit it
+    monkeypatch.setattr(runner, "check_one", poisoned)
     monkeypatch.setattr(workers, "check_one", poisoned)
     options = BatchOptions(schema=load_schema(resources.default_schema_path()), today=dt.date(2026, 11, 25))
     results = runner.check_many(paths, options, jobs=2)

@@ -88,12 +88,12 @@ def test_new_creates_and_refuses_to_overwrite(tmp_path: Path, capsys: pytest.Cap
 
 def test_internal_error_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    import xl_addin.batch.runner
+    import xl_addin.batch.checking
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(xl_addin.batch.runner, "check_file", explode)
+    monkeypatch.setattr(xl_addin.batch.checking, "check_file", explode)
     monkeypatch.delenv("XLREG_DEBUG", raising=False)
     assert run("validate", str(resources.sample_path()))[0] == 3
     err = capsys.readouterr().err

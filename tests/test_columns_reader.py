@@ -20,11 +20,11 @@ from hypothesis import strategies as st
 from tests.conftest import AS_OF
 from tests.helpers import cell_codes
 from xl_addin.engine.register import CellError
-from xl_addin.workbook import columns_grid, reader
-from xl_addin.workbook.check import check_file
-from xl_addin.workbook.columns_grid import native_available, native_columns, native_sheets
-from xl_addin.workbook.openpyxl_grid import OpenpyxlGrid
-from xl_addin.workbook.package import sheet_parts, workbook_part
+from xl_addin.ooxml.package import sheet_parts, workbook_part
+from xl_addin.usecases.check import check_file
+from xl_addin.workbook.reading import calamine_grid, columns_grid, reader
+from xl_addin.workbook.reading.columns_grid import native_available, native_columns, native_sheets
+from xl_addin.workbook.reading.openpyxl_grid import OpenpyxlGrid
 
 pytestmark = pytest.mark.skipif(not native_available(),
                                 reason="xlreg-columns is not built here (bash scripts/setup.sh builds it)")
@@ -183,7 +183,7 @@ def test_a_large_sheet_holding_formula_errors_is_read_natively_with_its_errors(s
     monkeypatch.setattr(columns_grid.xlreg_columns, "read_columns", counted)
     monkeypatch.setitem(reader._NATIVE_FROM, "auto", 0)
     parsed_by_calamine: list[str] = []
-    monkeypatch.setattr(reader.CalamineGrid, "_values", lambda grid, sheet: parsed_by_calamine.append(sheet) or [])
+    monkeypatch.setattr(calamine_grid.CalamineGrid, "_values", lambda grid, sheet: parsed_by_calamine.append(sheet) or [])
     natively = check_file(path, schema, today=AS_OF)
     assert calls == [False, True]  # as calamine: it meets the error and stops; then as openpyxl
     assert parsed_by_calamine == []  # no calamine reading thrown away

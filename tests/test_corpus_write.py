@@ -19,8 +19,8 @@ from tests import package_view as view
 from xl_addin import cli, resources
 from xl_addin.engine.findings import Severity
 from xl_addin.engine.marks import FINDING_COLOURS, OVERDUE_COLOUR
-from xl_addin.workbook.check import check_file
-from xl_addin.workbook.schema_file import load_schema
+from xl_addin.usecases.check import check_file
+from xl_addin.workbook.formats.schema_file import load_schema
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "excel-made"
 SCHEMA = load_schema(resources.default_schema_path())

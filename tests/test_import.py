@@ -260,7 +260,7 @@ def test_text_is_written_as_text_whichever_way_a_row_is_edited(tmp_path: Path) -
     """A value written into a row Excel wrote (one cell beside others, and a whole row of columns) is an inline
     string, not a number Excel cannot read; the import writes text this way into people's workbooks."""
     from xl_addin.engine.marks import ColumnValues, Marks
-    from xl_addin.workbook.safe_write import Output, write_marks
+    from xl_addin.workbook.writing.safe_write import Output, write_marks
 
     source = Path(shutil.copyfile(CORPUS / "006-ignorederrors.xlsx", tmp_path / "source.xlsx"))
     one = tmp_path / "one.xlsx"

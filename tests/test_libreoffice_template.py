@@ -14,8 +14,9 @@ import openpyxl
 import pytest
 
 from xl_addin import cli, resources
-from xl_addin.engine.findings import Severity, column_letter
+from xl_addin.engine.findings import Severity
 from xl_addin.engine.marks import FINDING_COLOURS, OVERDUE_COLOUR
+from xl_addin.ooxml.refs import column_letter
 
 pytestmark = pytest.mark.libreoffice
 OVERDUE_TEXT = "#9C0006"  # the live rule's font colour (template.OVERDUE_FONT)

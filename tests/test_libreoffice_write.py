@@ -16,7 +16,7 @@ from xl_addin import cli, resources
 from xl_addin.engine.marks import OVERDUE_COLOUR
 from xl_addin.engine.overdue import overdue_items
 from xl_addin.engine.priorities import compute_priorities
-from xl_addin.workbook.actions import load_register
+from xl_addin.usecases.actions import load_register
 
 pytestmark = pytest.mark.libreoffice
 CASES = Path(__file__).parent / "cases"

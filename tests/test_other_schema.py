@@ -11,7 +11,7 @@ import openpyxl
 
 from xl_addin import cli
 from xl_addin.resources import default_schema_path
-from xl_addin.workbook.schema_file import load_schema
+from xl_addin.workbook.formats.schema_file import load_schema
 
 RISK_SCHEMA = Path(__file__).parent / "schemas" / "risk_register.schema.json"
 

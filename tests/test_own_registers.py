@@ -18,15 +18,16 @@ from tests import registers_in_the_wild as wild
 from tests.conftest import AS_OF
 from xl_addin import cli, resources
 from xl_addin.engine.findings import Finding, Severity
-from xl_addin.engine.mapping import RegisterMapping, with_date_order, with_mapping
+from xl_addin.engine.mapped import with_date_order, with_mapping
+from xl_addin.engine.mapping import RegisterMapping
 from xl_addin.engine.migration import LEGACY_PRIORITY, LEGACY_REF
 from xl_addin.engine.register import Register
 from xl_addin.engine.schema import RegisterSchemaError, parse_schema
 from xl_addin.engine.text_dates import parse_text_date, text_date_orders
 from xl_addin.engine.validate import check_register
-from xl_addin.workbook.mapping_file import load_mapping
-from xl_addin.workbook.reader import read_register
-from xl_addin.workbook.schema_file import load_schema
+from xl_addin.workbook.formats.mapping_file import load_mapping
+from xl_addin.workbook.formats.schema_file import load_schema
+from xl_addin.workbook.reading.reader import read_register
 
 TESTS = Path(__file__).parent
 ISSUE_LOG = load_schema(TESTS / "schemas" / "issue_log.schema.json")

@@ -11,13 +11,14 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from tests.conftest import AS_OF
-from xl_addin.engine.findings import FINDING_TYPES, column_letter
+from xl_addin.engine.findings import FINDING_TYPES
 from xl_addin.engine.header import match_header
 from xl_addin.engine.register import CellError, HeaderLayout, Register, RegisterRow, build_register
 from xl_addin.engine.schema import header_key
 from xl_addin.engine.validate import check_register
+from xl_addin.ooxml.refs import column_letter
 from xl_addin.resources import default_schema_path
-from xl_addin.workbook.schema_file import load_schema
+from xl_addin.workbook.formats.schema_file import load_schema
 
 SCHEMA = load_schema(default_schema_path())
 STATUS = SCHEMA.role("status") or "Status"

@@ -15,8 +15,8 @@ from tests.conftest import AS_OF
 from tests.helpers import cell_codes
 from xl_addin import resources
 from xl_addin.engine.register import Register
-from xl_addin.workbook.check import check_file
-from xl_addin.workbook.reader import read_register
+from xl_addin.usecases.check import check_file
+from xl_addin.workbook.reading.reader import read_register
 
 CASES = Path(__file__).parent / "cases"
 

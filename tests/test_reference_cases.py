@@ -12,7 +12,7 @@ from tests.cases import build_cases
 from tests.conftest import AS_OF
 from tests.helpers import cell_codes
 from xl_addin.engine.findings import Severity
-from xl_addin.workbook.check import check_file
+from xl_addin.usecases.check import check_file
 
 CASES_DIR = Path(__file__).parent / "cases"
 CASE_FILES = sorted(CASES_DIR.glob("*/*.xlsx"))

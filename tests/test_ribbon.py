@@ -21,8 +21,8 @@ from xl_addin.engine.marks import FINDINGS_HEADER, OVERDUE_COLOUR, FindingsSheet
 from xl_addin.excel.book import ExcelBook
 from xl_addin.excel.ribbon import on_action
 from xl_addin.resources import default_schema_path
-from xl_addin.workbook.schema_file import load_schema
-from xl_addin.workbook.template import build_workbook
+from xl_addin.workbook.formats.schema_file import load_schema
+from xl_addin.workbook.writing.template import build_workbook
 
 SCHEMA = load_schema(default_schema_path())
 LATER = dt.date(2027, 6, 30)

@@ -17,7 +17,7 @@ from xl_addin.engine.keywords import register_validator
 from xl_addin.engine.row_errors import row_errors
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.engine.validate import register_context
-from xl_addin.workbook.schema_file import load_schema
+from xl_addin.workbook.formats.schema_file import load_schema
 
 SCHEMAS = {"default": SCHEMA, "risk": load_schema(Path(__file__).parent / "schemas" / "risk_register.schema.json")}
 ANYTHING = st.one_of(TEXT, st.integers(-5, 20), st.floats(allow_nan=False, allow_infinity=False),

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import AS_OF
 from tests.helpers import cell_codes
 from xl_addin import cli, resources
-from xl_addin.workbook.check import check_file
+from xl_addin.usecases.check import check_file
 
 
 def planted() -> list[tuple[str, str]]:

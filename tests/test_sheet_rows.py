@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
-from xl_addin.workbook.sheet_rows import SheetRows
+from xl_addin.ooxml.sheet_rows import SheetRows
 
 AWKWARD = [
     "plain", " leading", "trailing ", "a & b < c > d", "line\r\nbreak", "=SUM(A1:A2)", "", "Ünïcödé — ok",
@@ -56,7 +56,8 @@ def test_streamed_rows_are_byte_for_byte_what_openpyxl_writes() -> None:
     assert len(streamed) == 4
 
 
-def test_characters_xml_cannot_hold_are_shown_not_fatal() -> None:
+def test_characters_xml_cannot_hold_are_written_as_excel_writes_them() -> None:
     streamed = SheetRows()
-    streamed.append([("bell\x07here", 0)])
-    assert b"".join(streamed.xml()) == b'<row r="1"><c r="A1" t="inlineStr"><is><t>bell&#65533;here</t></is></c></row>'
+    streamed.append([("bell\x07here", 0), ("_x0041_ as typed", 0)])
+    assert b"".join(streamed.xml()) == (b'<row r="1"><c r="A1" t="inlineStr"><is><t>bell_x0007_here</t></is></c>'
+                                        b'<c r="B1" t="inlineStr"><is><t>_x005F_x0041_ as typed</t></is></c></row>')

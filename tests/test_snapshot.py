@@ -24,8 +24,8 @@ from xl_addin.cli import main
 from xl_addin.engine.register import HeaderLayout, Register, RegisterRow
 from xl_addin.engine.snapshot import take_snapshot
 from xl_addin.resources import sample_path
-from xl_addin.workbook.snapshot_book import NONE_SUFFIX
-from xl_addin.workbook.snapshot_json import load_snapshot
+from xl_addin.workbook.formats.snapshot_json import load_snapshot
+from xl_addin.workbook.writing.snapshot_book import NONE_SUFFIX
 
 GOLDEN = Path(__file__).parent / "golden" / "sample_snapshot.json"
 AS_OF_MOMENT = "2026-11-25T09:00"
@@ -191,7 +191,7 @@ def test_text_that_looks_like_a_formula_stays_text(schema, tmp_path: Path) -> No
     register = _register(schema, [_item(1, dt.date(2026, 3, 1), description="=HYPERLINK(\"http://x\",\"y\")")])
     snapshot = take_snapshot(register, schema, as_of=dt.datetime(2026, 11, 25), previous_review=None,
                              register_sha256="0" * 64)
-    from xl_addin.workbook.snapshot_book import build_snapshot_workbook
+    from xl_addin.workbook.writing.snapshot_book import build_snapshot_workbook
 
     path = tmp_path / "snap.xlsx"
     build_snapshot_workbook(snapshot).save(path)

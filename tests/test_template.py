@@ -11,7 +11,7 @@ import pytest
 
 from tests.helpers import package_parts
 from xl_addin import resources
-from xl_addin.engine.findings import column_letter
+from xl_addin.ooxml.refs import column_letter
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,7 +17,7 @@ from tests.helpers import package_parts
 from xl_addin import cli, resources
 from xl_addin.engine.marks import OVERDUE_COLOUR
 from xl_addin.errors import WriteRefused
-from xl_addin.workbook import safe_write
+from xl_addin.workbook.writing import safe_write
 
 AS_OF = "2026-11-25"
 ACTIONS = {

@@ -14,18 +14,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xl_addin import resources
-from xl_addin.engine.findings import Finding, column_letter
+from xl_addin.engine.findings import Finding
 from xl_addin.engine.header import match_header
-from xl_addin.engine.mapping import RegisterMapping, with_mapping
+from xl_addin.engine.mapped import with_mapping
+from xl_addin.engine.mapping import RegisterMapping
 from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS, OverdueItem, overdue_items
 from xl_addin.engine.priorities import Priorities, compute_priorities
 from xl_addin.engine.register import CellError, Register, build_register, kept_columns
 from xl_addin.engine.schema import Column, RegisterSchema, RegisterSchemaError
 from xl_addin.engine.validate import check_register
 from xl_addin.errors import ActionFailed
-from xl_addin.workbook.mapping_file import load_mapping
-from xl_addin.workbook.reader import read_register, workbook_schema
-from xl_addin.workbook.schema_file import load_schema
+from xl_addin.ooxml.refs import column_letter
+from xl_addin.workbook.formats.mapping_file import load_mapping
+from xl_addin.workbook.formats.schema_file import load_schema
+from xl_addin.workbook.reading.reader import read_register, workbook_schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -141,7 +143,7 @@ class RegisterFile:
 def _uncalculated(path: Path, sheet: str, letters: set[str]) -> set[tuple[str, int]]:
     import zipfile
 
-    from xl_addin.workbook.package import formulas_without_values
+    from xl_addin.ooxml.package import formulas_without_values
 
     try:
         with zipfile.ZipFile(path) as archive:

@@ -20,14 +20,14 @@ else:  # pragma: no cover - Python 3.10
 
 from xl_addin import resources
 from xl_addin.batch.inputs import ExcludeRule
-from xl_addin.engine.mapping import with_date_order, with_mapping
+from xl_addin.engine.mapped import with_date_order, with_mapping
 from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS
 from xl_addin.engine.schema import RegisterSchema, RegisterSchemaError
 from xl_addin.errors import ActionFailed
-from xl_addin.workbook.guard import MIB, Limits
-from xl_addin.workbook.mapping_file import load_mapping
-from xl_addin.workbook.safe_write import DEFAULT_KEEP_BACKUPS
-from xl_addin.workbook.schema_file import load_schema
+from xl_addin.ooxml.guard import MIB, Limits
+from xl_addin.workbook.formats.mapping_file import load_mapping
+from xl_addin.workbook.formats.schema_file import load_schema
+from xl_addin.workbook.writing.safe_write import DEFAULT_KEEP_BACKUPS
 
 READERS = ("validate", "priorities", "overdue", "clear", "snapshot", "Register tab")
 WRITERS = ("validate --mark", "priorities", "overdue", "clear", "import", "measure", "Register tab")

@@ -23,10 +23,10 @@ if str(ROOT) not in sys.path:
 
 from openpyxl import Workbook  # noqa: E402
 
-from xl_addin.engine.findings import column_letter  # noqa: E402
+from xl_addin.ooxml.refs import column_letter  # noqa: E402
 from xl_addin.resources import default_schema_path  # noqa: E402
-from xl_addin.workbook.schema_file import load_schema  # noqa: E402
-from xl_addin.workbook.template import build_workbook  # noqa: E402
+from xl_addin.workbook.formats.schema_file import load_schema  # noqa: E402
+from xl_addin.workbook.writing.template import build_workbook  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 AS_OF = dt.date(2026, 11, 25)

@@ -29,8 +29,8 @@ from openpyxl.worksheet.worksheet import Worksheet  # noqa: E402
 
 from tests.cases.build_cases import item  # noqa: E402
 from xl_addin.resources import default_schema_path  # noqa: E402
-from xl_addin.workbook.schema_file import load_schema  # noqa: E402
-from xl_addin.workbook.template import build_workbook  # noqa: E402
+from xl_addin.workbook.formats.schema_file import load_schema  # noqa: E402
+from xl_addin.workbook.writing.template import build_workbook  # noqa: E402
 
 SCHEMA = load_schema(default_schema_path())
 NAMES = [column.name for column in SCHEMA.columns]

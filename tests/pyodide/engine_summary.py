@@ -13,8 +13,8 @@ from xl_addin.engine.overdue import overdue_items
 from xl_addin.engine.priorities import compute_priorities
 from xl_addin.engine.snapshot import take_snapshot
 from xl_addin.engine.validate import check_register
-from xl_addin.workbook.reader import read_register
-from xl_addin.workbook.schema_file import load_schema
+from xl_addin.workbook.formats.schema_file import load_schema
+from xl_addin.workbook.reading.reader import read_register
 
 AS_OF = dt.date(2026, 11, 25)
 

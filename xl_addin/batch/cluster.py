@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from xl_addin.batch.checking import BatchOptions, Interrupted, Progress, batches_for, check_batch
 from xl_addin.batch.inputs import Source
-from xl_addin.batch.runner import BatchOptions, Interrupted, Progress, batches_for, check_batch
 from xl_addin.engine.findings import FileResult
 from xl_addin.errors import ActionFailed
 

@@ -22,8 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, SpawnContext
 
-from xl_addin.batch.inputs import Source
-from xl_addin.batch.runner import (
+from xl_addin.batch.checking import (
     BatchOptions,
     Interrupted,
     Progress,
@@ -32,6 +31,7 @@ from xl_addin.batch.runner import (
     check_one,
     interrupts_ignored,
 )
+from xl_addin.batch.inputs import Source
 from xl_addin.engine.findings import UNREADABLE_FILE, FileResult
 
 ENDED = ("xlreg's check of this file ended without an answer (its process was killed, perhaps for lack of "

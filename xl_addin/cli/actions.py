@@ -45,7 +45,7 @@ def add_parsers(commands: Any) -> None:
 
 def run_priorities(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.report import summaries
-    from xl_addin.workbook import actions
+    from xl_addin.usecases import actions
 
     settings = common.settings(args)
     output = common.output(args, args.file)
@@ -60,7 +60,7 @@ def run_priorities(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_overdue(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.report import summaries
-    from xl_addin.workbook import actions
+    from xl_addin.usecases import actions
 
     settings = common.settings(args)
     as_of = args.as_of or dt.date.today()
@@ -76,7 +76,7 @@ def run_overdue(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_clear(args: argparse.Namespace, out: TextIO) -> int:
-    from xl_addin.workbook import actions
+    from xl_addin.usecases import actions
 
     output = common.output(args, args.file)
     if output is None:

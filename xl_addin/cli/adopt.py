@@ -46,8 +46,8 @@ def add_parsers(commands: Any) -> None:
 
 def run_map(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.report.mapping_toml import mapping_toml, proposal_text
-    from xl_addin.workbook.adoption import propose_mapping
-    from xl_addin.workbook.atomic import write_new_file
+    from xl_addin.usecases.adoption import propose_mapping
+    from xl_addin.workbook.writing.atomic import write_new_file
 
     target: Path | None = args.output
     if target is not None:
@@ -71,7 +71,7 @@ def run_map(args: argparse.Namespace, out: TextIO) -> int:
 
 def run_migrate(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.report.migration import migration_json, migration_text
-    from xl_addin.workbook.adoption import run_migrate as migrate
+    from xl_addin.usecases.adoption import run_migrate as migrate
 
     target: Path = args.output
     if target.suffix.lower() != ".xlsx":

@@ -13,7 +13,7 @@ from xl_addin.engine.overdue import DEFAULT_ESCALATION_DAYS
 
 if TYPE_CHECKING:
     from xl_addin.settings import Settings
-    from xl_addin.workbook.safe_write import Output, WriteResult
+    from xl_addin.workbook.writing.safe_write import Output, WriteResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # as a shell reports a process stopped by Ctrl-C (128 + SIGINT)
@@ -103,7 +103,7 @@ def settings(args: argparse.Namespace, **given: Any) -> Settings:
 
 def output(args: argparse.Namespace, source: Path) -> Output | None:
     """Where a writing command writes: the source itself, a new file, or nowhere (report only)."""
-    from xl_addin.workbook.safe_write import Output
+    from xl_addin.workbook.writing.safe_write import Output
 
     keep = settings(args)["keep-backups"]
     if args.in_place:
@@ -123,7 +123,7 @@ def output(args: argparse.Namespace, source: Path) -> Output | None:
 
 def read_note(source: Path, result: Output | None) -> str:
     """When Excel has the workbook open and a copy is written, say which version was read."""
-    from xl_addin.workbook.actions import open_elsewhere
+    from xl_addin.usecases.actions import open_elsewhere
 
     lock = open_elsewhere(source)
     if lock is None or result is None or result.target.resolve() == source.resolve():
@@ -162,7 +162,7 @@ def feed_mapping_options(parser: argparse.ArgumentParser, *, help_text: str) -> 
 def split_mappings(args: argparse.Namespace) -> str | None:
     """The feed mapping to use; --mapping given a feed mapping (how import and measure were used before they
     read register mappings) is taken as the feed's, and the register is read without one."""
-    from xl_addin.workbook.feed_mapping_file import is_feed_mapping, shipped_mappings
+    from xl_addin.workbook.formats.feed_mapping_file import is_feed_mapping, shipped_mappings
 
     given: Path | None = args.mapping
     if given is not None and is_feed_mapping(str(given)):

@@ -25,10 +25,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.report import summaries
     from xl_addin.report.findings import text_report
     from xl_addin.report.run import CheckRun
-    from xl_addin.workbook import actions
-    from xl_addin.workbook.atomic import copy_new_file
-    from xl_addin.workbook.check import check_file
-    from xl_addin.workbook.schema_file import load_schema
+    from xl_addin.usecases import actions
+    from xl_addin.usecases.check import check_file
+    from xl_addin.workbook.formats.schema_file import load_schema
+    from xl_addin.workbook.writing.atomic import copy_new_file
 
     folder: Path = args.dir
     sample = folder / "sample_register.xlsx"

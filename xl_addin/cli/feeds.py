@@ -50,7 +50,7 @@ def _check_order(feed: Path, register: Path) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.report.summaries import import_text
-    from xl_addin.workbook.feed_import import run_import
+    from xl_addin.usecases.feed_import import run_import
 
     _check_order(args.feed_file, args.file)
     feed_mapping = common.split_mappings(args)

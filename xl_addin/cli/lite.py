@@ -29,7 +29,7 @@ def _writer(text: str) -> Callable[[Path], int]:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.excel.lite_files import main_py, requirements_txt
-    from xl_addin.workbook.atomic import write_new_file
+    from xl_addin.workbook.writing.atomic import write_new_file
 
     files = {"main.py": main_py(), "requirements.txt": requirements_txt(args.wheel_url)}
     existing = [name for name in files if (args.out / name).exists()]

@@ -34,7 +34,7 @@ def add_parser(commands: Any) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.report.summaries import measure_text
-    from xl_addin.workbook.feed_measure import run_measure
+    from xl_addin.usecases.feed_measure import run_measure
 
     feed_mapping = common.split_mappings(args)
     output = common.output(args, args.file)

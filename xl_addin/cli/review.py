@@ -42,7 +42,7 @@ def add_parsers(commands: Any) -> None:
 
 def run_snapshot(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.report import summaries
-    from xl_addin.workbook import actions
+    from xl_addin.usecases import actions
 
     settings = common.settings(args)
     as_of = args.as_of or dt.datetime.now().replace(microsecond=0)
@@ -60,7 +60,7 @@ def run_snapshot(args: argparse.Namespace, out: TextIO) -> int:
 def run_diff(args: argparse.Namespace, out: TextIO) -> int:
     from xl_addin.engine.review_diff import diff_snapshots
     from xl_addin.report.summaries import changes_json, changes_text
-    from xl_addin.workbook.snapshot_json import load_snapshot
+    from xl_addin.workbook.formats.snapshot_json import load_snapshot
 
     changes = diff_snapshots(load_snapshot(args.old), load_snapshot(args.new))
     out.write(changes_json(changes) if args.format == "json" else changes_text(changes))

@@ -43,9 +43,10 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    from xl_addin.batch.checking import BatchOptions, Interrupted, interrupts_ignored
     from xl_addin.batch.inputs import collect
     from xl_addin.batch.progress import Progress
-    from xl_addin.batch.runner import BatchOptions, Interrupted, check_many, default_jobs, interrupts_ignored
+    from xl_addin.batch.runner import check_many, default_jobs
     from xl_addin.report.findings import REPORTERS
     from xl_addin.report.run import CheckRun
 
@@ -100,7 +101,7 @@ def _validate_and_mark(args: argparse.Namespace, settings: Any, today: dt.date, 
     from xl_addin.engine.findings import FileResult
     from xl_addin.report.findings import REPORTERS
     from xl_addin.report.run import CheckRun
-    from xl_addin.workbook.actions import run_mark_findings
+    from xl_addin.usecases.actions import run_mark_findings
 
     if len(args.files) != 1:
         raise UsageError("--mark works on one workbook at a time.")

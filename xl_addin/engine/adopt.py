@@ -17,11 +17,12 @@ from dataclasses import replace
 from typing import Any
 
 from xl_addin.engine.extent import items_end
-from xl_addin.engine.findings import Finding, Severity, column_letter, define
+from xl_addin.engine.findings import Finding, Severity, define
 from xl_addin.engine.id_form import as_id_text, form_of_pattern, register_id_form
 from xl_addin.engine.register import Reading, Register
 from xl_addin.engine.schema import Column, RegisterSchema, value_key
 from xl_addin.engine.text_dates import DATE_ORDERS, DateOrder, order_words, parse_text_date
+from xl_addin.ooxml.refs import column_letter
 
 # Cells named one by one in a finding; beyond this, how many more.
 CELLS_NAMED = 5

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from xl_addin.ooxml.refs import column_letter
 
 
 class Severity(enum.IntEnum):
@@ -109,34 +110,6 @@ def describe_value(value: Any) -> str:
         shown = value if len(value) <= 60 else value[:57] + "..."
         return f"'{shown}'"
     return str(value)
-
-
-def column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def column_number(letters: str) -> int:
-    """A -> 1, AA -> 27."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
-def range_bounds(reference: str) -> tuple[int, int, int, int]:
-    """(first column, first row, last column, last row) of an A1 cell or range such as B2:N40 (or $B$2)."""
-    match = re.fullmatch(r"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?", reference.replace("$", "").upper())
-    if match is None:
-        raise ValueError(f"not a cell or range: {reference!r}")
-    first_column, first_row = column_number(match.group(1)), int(match.group(2))
-    if match.group(3) is None:
-        return first_column, first_row, first_column, first_row
-    return first_column, first_row, column_number(match.group(3)), int(match.group(4))
 
 
 @dataclass(frozen=True, order=True)

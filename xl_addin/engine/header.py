@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
-from xl_addin.engine.findings import NO_REGISTER, Finding, Severity, column_letter, define
+from xl_addin.engine.findings import NO_REGISTER, Finding, Severity, define
 from xl_addin.engine.id_form import looks_like_ids
 from xl_addin.engine.register import HeaderLayout, Register
 from xl_addin.engine.schema import RegisterSchema, header_key
+from xl_addin.ooxml.refs import column_letter
 
 # How far down a sheet the header row may stand (below a title block, say).
 HEADER_SEARCH_ROWS = 30

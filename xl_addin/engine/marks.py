@@ -11,11 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from xl_addin.engine.findings import Finding, Severity, column_letter, range_bounds
+from xl_addin.engine.findings import Finding, Severity
 from xl_addin.engine.overdue import OverdueItem
 from xl_addin.engine.priorities import Priorities
 from xl_addin.engine.register import Register
 from xl_addin.engine.schema import RegisterSchema
+from xl_addin.ooxml.refs import column_letter, range_bounds
 
 MarkKind = Literal["overdue", "finding"]
 MARK_KINDS: tuple[MarkKind, ...] = ("overdue", "finding")

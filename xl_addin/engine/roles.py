@@ -12,10 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from xl_addin.engine.schema import RegisterSchema
+
+class RegisterSchema(Protocol):
+    """What the roles need of a schema (engine.schema's RegisterSchema has it): its title and roles."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def roles(self) -> Mapping[str, Any]: ...
 
 COMMANDS = ("validate", "priorities", "priorities written back", "overdue", "snapshot", "diff", "migrate", "import",
             "measure")

@@ -1,6 +1,6 @@
 """The register's contract: a JSON Schema (2020-12) for one row, plus column metadata for the template.
 
-Parsing only: reading a schema file is the workbook layer's (`xl_addin.workbook.schema_file`).
+Parsing only: reading a schema file is the workbook layer's (`xl_addin.workbook.formats.schema_file`).
 """
 
 from __future__ import annotations
@@ -10,14 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from xl_addin.engine.id_form import form_of_pattern
 from xl_addin.engine.keywords import KEYWORDS
+from xl_addin.engine.mapping import RegisterMapping
 from xl_addin.engine.roles import role_problems
-
-if TYPE_CHECKING:
-    from xl_addin.engine.mapping import RegisterMapping
 
 ColumnKind = Literal["text", "date", "choice", "rating", "number", "computed"]
 Scoring = Literal["sum", "product"]

@@ -13,7 +13,7 @@ from xl_addin.engine.header import layout_findings
 from xl_addin.engine.keywords import RegisterContext, register_validator
 from xl_addin.engine.keywords.needs_follow_up import follow_ups
 from xl_addin.engine.keywords.unique_in_register import occurrences
-from xl_addin.engine.mapping import with_id_pattern
+from xl_addin.engine.mapped import with_id_pattern
 from xl_addin.engine.quick import doubtful_rows
 from xl_addin.engine.register import Register
 from xl_addin.engine.row_errors import row_errors

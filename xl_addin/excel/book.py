@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from xl_addin.engine.adopt import adopt
-from xl_addin.engine.findings import column_letter
 from xl_addin.engine.header import HeaderSearch, match_header, promote_id_column
 from xl_addin.engine.marks import (
     RECORD_HEADER,
@@ -33,6 +32,7 @@ from xl_addin.engine.marks import (
 from xl_addin.engine.register import CellError, HeaderLayout, Register, build_register, normalise_column
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.errors import ActionFailed
+from xl_addin.ooxml.refs import column_letter
 
 SHEET_VERY_HIDDEN = 2  # XlSheetVisibility.xlSheetVeryHidden
 FINDINGS_TABLE_STYLE = "TableStyleLight9"  # plain banding; the header stays readable when printed

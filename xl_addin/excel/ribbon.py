@@ -56,7 +56,7 @@ def priorities(book: ExcelBook, run: Button) -> str:
     from xl_addin.engine.marks import priority_marks
     from xl_addin.engine.priorities import compute_priorities
     from xl_addin.engine.roles import limitations
-    from xl_addin.workbook.actions import require_roles
+    from xl_addin.usecases.actions import require_roles
 
     register = book.read_register(run.schema)
     notes = require_roles(register, run.schema, "priorities")
@@ -74,7 +74,7 @@ def priorities(book: ExcelBook, run: Button) -> str:
 def overdue(book: ExcelBook, run: Button) -> str:
     from xl_addin.engine.marks import overdue_marks
     from xl_addin.engine.overdue import by_owner, overdue_items
-    from xl_addin.workbook.actions import require_roles
+    from xl_addin.usecases.actions import require_roles
 
     register = book.read_register(run.schema)
     notes = require_roles(register, run.schema, "overdue")
@@ -91,7 +91,7 @@ def _noted(notes: list[str]) -> str:
 
 
 def snapshot(book: ExcelBook, run: Button) -> str:
-    from xl_addin.workbook.actions import write_snapshot
+    from xl_addin.usecases.actions import write_snapshot
 
     register = book.read_register(run.schema)
     path = Path(book.book.fullname)
@@ -171,7 +171,7 @@ def on_action(action_id: str, book: Any = None, *, today: dt.date | None = None,
 
 def _button(book: Any, *, today: dt.date | None, schema: RegisterSchema | None) -> Button:
     from xl_addin.settings import resolve
-    from xl_addin.workbook.reader import workbook_schema
+    from xl_addin.workbook.reading.reader import workbook_schema
 
     path = Path(str(book.fullname))
     settings = resolve({}, start=path.parent) if path.is_file() else resolve({}, search=False)

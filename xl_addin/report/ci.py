@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from xl_addin.engine.findings import FileResult, Finding, Severity
+from xl_addin.ooxml import xml_text
 from xl_addin.report.run import CheckRun, plural
 from xl_addin.version import __version__
-from xl_addin.workbook import xml_text
 
-# Characters XML 1.0 cannot hold at all, even escaped (a cell's control characters can reach a message).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def escape(text: str) -> str:
-    """Text for an XML element, with what XML cannot hold shown as a replacement character."""
-    return xml_text.escape(_NOT_XML.sub("\ufffd", text))
-
-
-def quoteattr(text: str) -> str:
-    """Text as a double-quoted XML attribute value, line breaks kept."""
-    return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace(
-        "\t", "&#9;") + '"'
+# JUnit and SARIF text follows the one XML text policy (xml_text): what XML cannot hold (a cell's control
+# characters can reach a message) is written as Excel writes it, _x0007_.
+escape, quoteattr = xml_text.escape, xml_text.quoteattr
 
 
 _SARIF_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -99,7 +88,7 @@ def _sarif_result(finding: Finding) -> dict[str, Any]:
     return {
         "ruleId": finding.code,
         "level": _SARIF_LEVELS[finding.severity],
-        "message": {"text": f"{_where(finding)}: {finding.message}"},
+        "message": {"text": xml_text.xstring(f"{_where(finding)}: {finding.message}")},
         "locations": [location],
         "properties": {"sheet": finding.sheet, "cell": finding.cell, "column": finding.column},
     }

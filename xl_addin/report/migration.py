@@ -11,7 +11,7 @@ from xl_addin.engine.adopt import cells_text
 from xl_addin.engine.findings import Severity, finding_record, json_value
 
 if TYPE_CHECKING:
-    from xl_addin.workbook.adoption import MigrationOutcome
+    from xl_addin.usecases.adoption import MigrationOutcome
 
 KEPT_SHEET = "Below the register"  # workbook.adoption's sheet of rows found below the items
 

@@ -11,7 +11,7 @@ from xl_addin import resources
 from xl_addin.engine.catalog import finding_types, register_keywords
 from xl_addin.engine.keywords.base import RegisterKeyword
 from xl_addin.engine.roles import ROLES
-from xl_addin.workbook.schema_file import load_schema
+from xl_addin.workbook.formats.schema_file import load_schema
 
 
 def finding_codes_table() -> str:

@@ -13,9 +13,9 @@ from xl_addin.engine.review_diff import KINDS, ReviewChanges
 from xl_addin.report.csv_export import csv_text
 
 if TYPE_CHECKING:
-    from xl_addin.workbook.actions import SnapshotOutcome
-    from xl_addin.workbook.feed_import import ImportOutcome
-    from xl_addin.workbook.feed_measure import MeasureOutcome
+    from xl_addin.usecases.actions import SnapshotOutcome
+    from xl_addin.usecases.feed_import import ImportOutcome
+    from xl_addin.usecases.feed_measure import MeasureOutcome
 
 
 def _iso(value: dt.date | None) -> str | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from xl_addin.excel.addin.cfb import write_compound_file
 from xl_addin.excel.addin.vba_project import VbaProject
-from xl_addin.workbook.atomic import write_new_file
+from xl_addin.workbook.writing.atomic import write_new_file
 
 HERE = Path(__file__).resolve().parent
 ADDIN_FILE = "xlreg.xlam"

@@ -111,7 +111,7 @@ def _encoded(text: str, target: AddinPlaces, python: Path) -> bytes:
 
 
 def install(built: Path, target: AddinPlaces, python: Path, *, script: Path | None = None) -> list[str]:
-    from xl_addin.workbook.atomic import copy_new_file, write_new_file
+    from xl_addin.workbook.writing.atomic import copy_new_file, write_new_file
 
     existing = ""
     if target.settings_file.is_file():  # bytes kept as they are where they are not text in this encoding

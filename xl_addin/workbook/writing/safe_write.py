@@ -28,21 +28,22 @@ from defusedxml import ElementTree
 
 from xl_addin.engine.marks import RECORD_SHEET, Marks, RecordEntry
 from xl_addin.errors import WriteRefused
-from xl_addin.workbook import package_edit
-from xl_addin.workbook.atomic import os_message
-from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits, check_package
-from xl_addin.workbook.locks import refuse_if_locked
-from xl_addin.workbook.marks_writer import CannotWrite, PackageMarks
-from xl_addin.workbook.notes import NotesUnreadable
-from xl_addin.workbook.package import NotAWorkbook, sheet_parts, sniff
-from xl_addin.workbook.package_edit import PackageUnreadable
-from xl_addin.workbook.sheet_edit import MadeBadXml, column_number
-from xl_addin.workbook.styles import StylesUnreadable
-from xl_addin.workbook.zip_package import PackageTooLarge, same_entry
+from xl_addin.ooxml import package_edit
+from xl_addin.ooxml.guard import DEFAULT_LIMITS, Limits, check_package
+from xl_addin.ooxml.notes import NotesUnreadable
+from xl_addin.ooxml.package import NotAWorkbook, sheet_parts, sniff
+from xl_addin.ooxml.package_edit import PackageUnreadable
+from xl_addin.ooxml.refs import range_bounds
+from xl_addin.ooxml.sheet_edit import MadeBadXml
+from xl_addin.ooxml.styles import StylesUnreadable
+from xl_addin.ooxml.xml_text import from_xstring
+from xl_addin.ooxml.zip_package import PackageTooLarge, same_entry
+from xl_addin.workbook.writing.atomic import os_message
+from xl_addin.workbook.writing.locks import refuse_if_locked
+from xl_addin.workbook.writing.marks_writer import CannotWrite, PackageMarks
 
 BACKUP_FOLDER = "xlreg-backups"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_LETTERS = re.compile(r"[A-Z]+")
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 # What a part is, for a person, by where it lives in the package.
 PART_KINDS = (
@@ -114,8 +115,11 @@ def read_record(archive: zipfile.ZipFile) -> list[RecordEntry]:
                 text = shared[index] if 0 <= index < len(shared) else ""
             else:
                 text = value.text or "" if value is not None else ""
-            letters = _LETTERS.match(cell.get("r", ""))
-            values[column_number(letters.group(0).encode()) if letters else len(values) + 1] = text
+            try:
+                column = range_bounds(cell.get("r", ""))[0]
+            except ValueError:
+                column = len(values) + 1
+            values[column] = from_xstring(text)
         if row.get("r") == "1":
             continue
         entry = RecordEntry.from_row([values.get(column, "") for column in range(1, 5)])

@@ -8,9 +8,9 @@ from pathlib import Path
 from xl_addin.engine.findings import MISNAMED_WORKBOOK, FileResult, Finding
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.engine.validate import check_register
-from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
-from xl_addin.workbook.package import has_workbook_suffix
-from xl_addin.workbook.reader import ReaderName, read_register, workbook_schema
+from xl_addin.ooxml.guard import DEFAULT_LIMITS, Limits
+from xl_addin.ooxml.package import has_workbook_suffix
+from xl_addin.workbook.reading.reader import ReaderName, read_register, workbook_schema
 
 
 def check_file(path: Path, schema: RegisterSchema, *, today: dt.date, name: str | None = None,

@@ -8,32 +8,33 @@ import io
 import os
 import re
 import zipfile
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from defusedxml import DefusedXmlException
 
 from xl_addin.engine.adopt import adopt
-from xl_addin.engine.findings import NO_REGISTER, UNREADABLE_FILE, Finding, range_bounds
+from xl_addin.engine.findings import NO_REGISTER, UNREADABLE_FILE, Finding
 from xl_addin.engine.header import HEADER_SEARCH_ROWS, HeaderSearch, match_header, promote_id_column
 from xl_addin.engine.register import HeaderLayout, Register, normalise_column, register_from_columns
 from xl_addin.engine.schema import RegisterSchema
-from xl_addin.workbook.columns_grid import NATIVE_FROM_BYTES, FormulaErrorsFound, NativeSheets, native_sheets
-from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits, check_package
-from xl_addin.workbook.package import (
+from xl_addin.ooxml.guard import DEFAULT_LIMITS, Limits, check_package
+from xl_addin.ooxml.package import (
     NotAWorkbook,
     TablePart,
     check_part_names,
     has_error_cells,
-    has_workbook_suffix,
     missing_sheet_parts,
     sheet_parts,
     sniff,
     tables,
     workbook_part,
 )
+from xl_addin.ooxml.refs import range_bounds
+from xl_addin.workbook.reading.columns_grid import NATIVE_FROM_BYTES, FormulaErrorsFound, native_sheets
+from xl_addin.workbook.reading.grid import Grid
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -48,90 +49,6 @@ def unreadable(file: str, reason: str) -> Finding:
 ReaderName = Literal["auto", "calamine", "columns", "openpyxl"]
 
 
-class Grid(Protocol):
-    """Cell values of a workbook's worksheets, row by row, 1-based."""
-
-    sheet_names: list[str]
-
-    def rows(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
-             max_col: int | None) -> Iterator[tuple[int, tuple[Any, ...]]]: ...
-
-    def columns(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
-                max_col: int) -> tuple[list[int], list[Sequence[Any]]]: ...
-
-    def close(self) -> None: ...
-
-
-def columns_from_rows(rows: Iterable[tuple[int, Sequence[Any]]], width: int) -> tuple[list[int], list[Sequence[Any]]]:
-    """(row numbers, one sequence per column) from rows of cells, each padded to `width`."""
-    numbers: list[int] = []
-    raw: list[Sequence[Any]] = []
-    for number, cells in rows:
-        numbers.append(number)
-        raw.append(cells if len(cells) == width else [*cells[:width], *([None] * (width - len(cells)))])
-    return numbers, list(zip(*raw, strict=True)) if raw else [[] for _ in range(width)]
-
-
-class CalamineGrid:
-    """python-calamine (Rust): the same values, several times faster on large sheets. The `native` sheets (sheet
-    -> part) are read column by column by the native reader where it can."""
-
-    def __init__(self, path: Path, *, native: Mapping[str, str] | None = None, stop_at_errors: bool = False) -> None:
-        import python_calamine
-
-        if has_workbook_suffix(path):
-            self._workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        else:  # calamine goes by a path's suffix; by a file's content, it reads a .xlsx saved as .xls
-            with path.open("rb") as handle:
-                self._workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
-        self.sheet_names = [meta.name for meta in self._workbook.sheets_metadata
-                            if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
-        self._cache: dict[str, list[list[Any]]] = {}
-        self._native = NativeSheets(path, native, stop_at_errors=stop_at_errors)
-
-    def _values(self, sheet: str) -> list[list[Any]]:
-        if sheet not in self._cache:
-            self._cache[sheet] = self._workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        return self._cache[sheet]
-
-    def rows(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
-             max_col: int | None) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        native = self._native.columns_of(sheet)
-        if native is not None:
-            yield from native.rows(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)
-            return
-        values = self._values(sheet)
-        last = len(values) if max_row is None else min(max_row, len(values))
-        for number in range(min_row, last + 1):
-            row = values[number - 1]
-            cells = row[min_col - 1:max_col] if max_col is not None else row[min_col - 1:]
-            if max_col is not None and len(cells) < max_col - min_col + 1:
-                cells = [*cells, *([None] * (max_col - min_col + 1 - len(cells)))]
-            yield number, tuple(cells)
-
-    def columns(self, sheet: str, *, min_row: int, max_row: int | None, min_col: int,
-                max_col: int) -> tuple[list[int], list[Sequence[Any]]]:
-        """Column by column, transposed in C: a register of 100,000 rows is never walked row by row here."""
-        native = self._native.columns_of(sheet)
-        if native is not None:
-            return native.column_range(min_row=min_row, max_row=max_row, min_col=min_col, max_col=max_col)
-        values = self._values(sheet)
-        last = len(values) if max_row is None else min(max_row, len(values))
-        block = values[min_row - 1:last]
-        width = max_col - min_col + 1
-        if block and len(set(map(len, block))) == 1:  # calamine gives a rectangle
-            columns: list[Sequence[Any]] = []
-            columns.extend(zip(*block, strict=True))
-            columns = columns[min_col - 1:max_col]
-            columns += [(None,) * len(block)] * (width - len(columns))
-            return list(range(min_row, min_row + len(block))), columns
-        return columns_from_rows(zip(range(min_row, last + 1), (row[min_col - 1:max_col] for row in block),
-                                     strict=True), width)
-
-    def close(self) -> None:
-        self._workbook.close()
-
-
 # the sheet XML size from which each way of reading uses the native reader (the others: never)
 _NATIVE_FROM: dict[str, int] = {"auto": NATIVE_FROM_BYTES, "columns": 0}
 
@@ -142,11 +59,15 @@ def open_grid(path: Path | BinaryIO, reader: ReaderName = "auto", *, native: Map
     sheets (sheet -> part) through the native reader where it can (see NativeSheets for `stop_at_errors`)."""
     if reader in ("auto", "calamine") and isinstance(path, Path):
         try:
+            from xl_addin.workbook.reading.calamine_grid import CalamineGrid
+
             return CalamineGrid(path, native=native, stop_at_errors=stop_at_errors)
         except Exception:  # calamine cannot answer for this file; openpyxl will, or will say why not
             if reader == "calamine":
                 raise
-    from xl_addin.workbook.openpyxl_grid import OpenpyxlGrid  # only when calamine cannot answer: it loads slowly
+    from xl_addin.workbook.reading.openpyxl_grid import (
+        OpenpyxlGrid,  # only when calamine cannot answer: it loads slowly
+    )
 
     return OpenpyxlGrid(path, native=native)
 
@@ -155,7 +76,7 @@ def workbook_schema(path: Path, schema: RegisterSchema) -> RegisterSchema:
     """The schema a workbook's register is read and checked with: `schema`, with the register's own form where
     the workbook stores one (a register made by xlreg migrate: its ID pattern, its own choices) and no mapping
     gives one. A workbook that cannot be opened gets `schema`: reading it says what is wrong."""
-    from xl_addin.workbook.register_form import stored_form, with_stored_form
+    from xl_addin.workbook.formats.register_form import stored_form, with_stored_form
 
     try:
         with zipfile.ZipFile(path) as archive:

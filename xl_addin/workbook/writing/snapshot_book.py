@@ -20,14 +20,14 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.pagebreak import Break
 
 from xl_addin.engine.marks import OVERDUE_COLOUR
 from xl_addin.engine.snapshot import BUNCHING_WINDOW_DAYS, DAYS_OVERDUE, Snapshot
-from xl_addin.workbook.sheet_rows import SheetRows
-from xl_addin.workbook.zip_package import PackageWriter
+from xl_addin.ooxml.refs import column_letter
+from xl_addin.ooxml.sheet_rows import SheetRows
+from xl_addin.ooxml.zip_package import PackageWriter
 
 DATE_FORMAT = "yyyy-mm-dd"
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
@@ -185,13 +185,13 @@ def _print_one_page_wide(sheet: WriteOnlyWorksheet) -> None:
 
 def _widths(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
     for number, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = width
+        sheet.column_dimensions[column_letter(number)].width = width
 
 
 def _write_register(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> SheetRows:
     _widths(sheet, [max(10, min(40, len(name) + 4)) for name in snapshot.columns])
     sheet.freeze_panes = "B2"
-    last = get_column_letter(len(snapshot.columns))
+    last = column_letter(len(snapshot.columns))
     sheet.auto_filter.ref = f"A1:{last}{max(1, len(snapshot.items) + 1)}"
     cells = _Cells(sheet)
     cells.row(snapshot.columns, font=BOLD, fill=HEADER_FILL)

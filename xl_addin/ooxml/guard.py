@@ -10,7 +10,7 @@ import codecs
 import zipfile
 from dataclasses import dataclass
 
-from xl_addin.workbook.package import NotAWorkbook
+from xl_addin.ooxml.package import NotAWorkbook
 
 MIB = 1 << 20
 

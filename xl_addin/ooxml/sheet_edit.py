@@ -18,8 +18,8 @@ from itertools import chain
 from typing import Any
 from xml.parsers import expat
 
-from xl_addin.engine.findings import column_letter
-from xl_addin.workbook.xml_text import escape
+from xl_addin.ooxml.refs import column_letter_bytes, column_number
+from xl_addin.ooxml.xml_text import escape
 
 _ROW_NUMBER = re.compile(rb'\sr\s*=\s*"(\d+)"')
 _CELL = re.compile(rb"<((?:[\w.-]+:)?)c\b([^>]*?)(/?)>")
@@ -66,42 +66,17 @@ class RowEdit:
         return found
 
 
-def column_number(letters: bytes) -> int:
-    number = 0
-    for byte in letters:
-        number = number * 26 + byte - 64
-    return number
-
-
-_NUMBERS: dict[bytes, int] = {}
-
-
-def _number_of(letters: bytes) -> int:
-    """column_number, remembered: a sheet has few columns and many rows."""
-    found = _NUMBERS.get(letters)
-    if found is None:
-        found = _NUMBERS[letters] = column_number(letters)
-    return found
-
-
 def _attributes(text: bytes) -> dict[bytes, bytes]:
     return dict(_ATTRIBUTE.findall(text))
 
 
 _NAMED: dict[bytes, re.Pattern[bytes]] = {}
-_LETTERS: dict[int, bytes] = {}
 
 
 def _named(name: bytes) -> re.Pattern[bytes]:
     if name not in _NAMED:
         _NAMED[name] = re.compile(rb"\s" + re.escape(name) + rb'\s*=\s*"[^"]*"')
     return _NAMED[name]
-
-
-def letters(column: int) -> bytes:
-    if column not in _LETTERS:
-        _LETTERS[column] = column_letter(column).encode()
-    return _LETTERS[column]
 
 
 def _set_attributes(head: bytes, changes: Mapping[bytes, bytes | None]) -> bytes:
@@ -422,7 +397,7 @@ class SheetEditor:
             close = b"</" + match.group(1) + b"c>"
             end = body.index(close, match.end()) + len(close)
             inner = body[match.end():end - len(close)]
-        return _Cell(_number_of(reference.group(1)), start, end, match.group(1), match.group(2), inner)
+        return _Cell(column_number(reference.group(1)), start, end, match.group(1), match.group(2), inner)
 
     def _edit_by_shape(self, head: bytes, body: bytes, row: int, edit: RowEdit, *, self_closing: bool) -> bytes | None:
         """Rows whose cells are written as Excel writes them (the reference first): registers repeat a few row
@@ -462,7 +437,7 @@ class SheetEditor:
         and the cells to add before each, as templates around the row number; each template is checked to
         be well-formed here, once."""
         plan = _ShapePlan()
-        columns = [_number_of(name) for name in cell_letters]
+        columns = [column_number(name) for name in cell_letters]
         index_of = {column: index for index, column in enumerate(columns)}
         for column in edit.columns():
             index = index_of.get(column)
@@ -500,7 +475,7 @@ class SheetEditor:
                     continue  # nothing to add
                 attributes = b' s="%d"' % style_now if style_now else b""
                 place = next((position for position, other in enumerate(columns) if other > column), len(columns))
-                before = b'<c r="' + letters(column)
+                before = b'<c r="' + column_letter_bytes(column)
                 if has_value:
                     plan.add(5 * place, before, b'"' + attributes + b"><v>", column, appended=True)
                 else:
@@ -523,7 +498,7 @@ class SheetEditor:
         last_column = -1
         next_column, next_start = 0, -1  # the next cell found after an empty column, and where it starts
         for column in columns:
-            where = find(b' r="' + letters(column) + quote)
+            where = find(b' r="' + column_letter_bytes(column) + quote)
             if where >= 0:
                 start = body.rfind(b"<", 0, where)
                 cell = self._cell_at(body, start)
@@ -544,10 +519,10 @@ class SheetEditor:
                     found = _REFERENCE.match(body, body.rfind(b' r="'))
                     if found is None:
                         raise _ReadInFull
-                    last_column = _number_of(found.group(1))
+                    last_column = column_number(found.group(1))
                 start = len(body)
                 for later in range(column + 1, last_column + 1):
-                    where = find(b' r="' + letters(later) + quote)
+                    where = find(b' r="' + column_letter_bytes(later) + quote)
                     if where >= 0:
                         start = body.rfind(b"<", 0, where)
                         next_column, next_start = later, start
@@ -556,8 +531,8 @@ class SheetEditor:
             style = b' s="%d"' % inherited if inherited else b""
             inner, kind = _value_xml(value, b"")
             typed = b' t="' + kind + b'"' if kind else b""
-            pieces += [body[position:start], self._made(b'<c r="' + letters(column) + quote + style + typed + b">"
-                                                        + inner + b"</c>")]
+            opening = b'<c r="' + column_letter_bytes(column) + quote + style + typed + b">"
+            pieces += [body[position:start], self._made(opening + inner + b"</c>")]
             position = start
         if not pieces:
             return None
@@ -578,7 +553,7 @@ class SheetEditor:
         def start_of(column: int) -> int:
             start = starts.get(column)
             if start is None:
-                where = find(b' r="' + letters(column) + suffix)
+                where = find(b' r="' + column_letter_bytes(column) + suffix)
                 start = starts[column] = rfind(b"<", 0, where) if where >= 0 else -1
             return start
 
@@ -597,7 +572,7 @@ class SheetEditor:
                     found = _REFERENCE.match(body, rfind(b' r="')) if body else None
                     if body and found is None:
                         raise _ReadInFull
-                    last_column = _number_of(found.group(1)) if found else 0
+                    last_column = column_number(found.group(1)) if found else 0
                 start = len(body)
                 for later in range(column + 1, last_column + 1):
                     if start_of(later) >= 0:
@@ -635,7 +610,7 @@ class SheetEditor:
                 position = start + 1
                 continue
             reference = _REFERENCE.search(match.group(2))
-            column = _number_of(reference.group(1)) if reference else previous + 1
+            column = column_number(reference.group(1)) if reference else previous + 1
             previous = column
             if match.group(3) == b"/":
                 end, inner = match.end(), None
@@ -652,7 +627,7 @@ class SheetEditor:
         """The cell's new text, b"" to drop it, or None when it stays as it is. A cell made anew takes the
         format its row or column gives it, as one typed into in Excel does."""
         inherited = row_format if row_format is not None else self.column_formats.get(column, 0)
-        reference = b' r="' + letters(column) + b"%d" % row + b'"'
+        reference = b' r="' + column_letter_bytes(column) + b"%d" % row + b'"'
         if cell is None and not edit.formats:  # the common case, a value into an empty cell: made directly
             value = edit.values.get(column)
             if value is None:

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from xl_addin.engine.findings import column_letter, column_number, range_bounds
 from xl_addin.engine.marks import (
     FINDINGS_WIDTHS,
     NOTE_AUTHOR,
@@ -40,19 +39,19 @@ from xl_addin.engine.marks import (
     sheet_entry,
     unique_title,
 )
-from xl_addin.workbook import package_edit as edit
-from xl_addin.workbook.notes import Notes
-from xl_addin.workbook.package import sheet_parts, workbook_part
-from xl_addin.workbook.sheet_edit import Restyle, RowEdit, SheetEditor
-from xl_addin.workbook.styles import StyleSheet
-from xl_addin.workbook.xml_text import escape, quoteattr
-from xl_addin.workbook.zip_package import CHUNK, PackageWriter, deflate
+from xl_addin.ooxml import package_edit as edit
+from xl_addin.ooxml.notes import Notes
+from xl_addin.ooxml.package import sheet_parts, workbook_part
+from xl_addin.ooxml.refs import RANGE_PARTS, column_letter, column_number, range_bounds
+from xl_addin.ooxml.sheet_edit import Restyle, RowEdit, SheetEditor
+from xl_addin.ooxml.styles import StyleSheet
+from xl_addin.ooxml.xml_text import escape, quoteattr
+from xl_addin.ooxml.zip_package import CHUNK, PackageWriter, deflate
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STYLES_REL = edit.REL + "/styles"
 _IDMAP = re.compile(rb'<o:idmap\b[^>]*\sdata="([^"]*)"')
 _ROW_NUMBER = re.compile(rb'<(?:[\w.-]+:)?row\b[^>]*?\sr="(\d+)"')
-_RANGE = re.compile(r"^(\$?[A-Z]{1,3}\$?)(\d+):(\$?[A-Z]{1,3}\$?)(\d+)$")
 _SQREF = re.compile(rb'(<(?:[\w.-]+:)?(?:conditionalFormatting|dataValidation)\b[^>]*?\ssqref=")([^"]*)(")')
 _XM_SQREF = re.compile(rb"(<xm:sqref>)([^<]*)(</xm:sqref>)")
 _TABLE_REF = re.compile(r'(<(?:[\w.-]+:)?(?:table|autoFilter)\b[^>]*?\sref=")([^"]*)(")')
@@ -408,7 +407,7 @@ class PackageMarks:
                 continue
             text = self._current(target)
             found = _TABLE_REF.search(text)
-            bounds = _RANGE.match(found.group(2)) if found else None
+            bounds = RANGE_PARTS.match(found.group(2)) if found else None
             if bounds is None or int(bounds.group(4)) >= last_row:
                 continue
             end = int(bounds.group(4))
@@ -539,7 +538,7 @@ def _grown(ranges: str, end: int, last_row: int) -> str:
     """Each range of a reference list ("A2:A201 C2:C201") that ends on row `end`, made to end on `last_row`."""
     grown = []
     for piece in ranges.split():
-        match = _RANGE.match(piece)
+        match = RANGE_PARTS.match(piece)
         if match and int(match.group(4)) == end and int(match.group(2)) <= end:
             piece = f"{match.group(1)}{match.group(2)}:{match.group(3)}{last_row}"
         grown.append(piece)
@@ -569,7 +568,7 @@ def _widen_table(text: str, added: AddedColumn) -> str:
     letter = column_letter(added.column)
 
     def widen(found: re.Match[str]) -> str:
-        match = _RANGE.match(found.group(2))
+        match = RANGE_PARTS.match(found.group(2))
         if match is None or column_number(match.group(3).lstrip("$")) != added.column - 1:
             return found.group(0)
         return f"{found.group(1)}{match.group(1)}{match.group(2)}:{letter}{match.group(4)}{found.group(3)}"

@@ -22,18 +22,18 @@ from xl_addin.engine.feeds.proposals import Proposal
 from xl_addin.engine.feeds.records import RecordsRead, read_records
 from xl_addin.engine.feeds.surveys import survey_proposals
 from xl_addin.engine.feeds.tickets import ticket_proposals
-from xl_addin.engine.findings import column_letter
 from xl_addin.engine.marks import AddedColumn, ColumnValues, LogRows, Marks
 from xl_addin.engine.migration import numbering_form
 from xl_addin.engine.register import Register
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.engine.text_dates import DateOrder
 from xl_addin.errors import ActionFailed
-from xl_addin.workbook.actions import Output, load_register
-from xl_addin.workbook.feed_file import FeedTable, read_feed
-from xl_addin.workbook.feed_mapping_file import load_feed_mapping
-from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
-from xl_addin.workbook.safe_write import WriteResult, write_marks
+from xl_addin.ooxml.guard import DEFAULT_LIMITS, Limits
+from xl_addin.ooxml.refs import column_letter
+from xl_addin.usecases.actions import Output, load_register
+from xl_addin.workbook.formats.feed_file import FeedTable, read_feed
+from xl_addin.workbook.formats.feed_mapping_file import load_feed_mapping
+from xl_addin.workbook.writing.safe_write import WriteResult, write_marks
 
 FEED_LOG = "Feed log"
 FEED_LOG_HEADER = ("Imported at", "File", "SHA-256", "Feed", "Mapping", "As of", "Rows read", "Items created",
@@ -226,7 +226,7 @@ def run_import(feed: Path, register_path: Path, schema: RegisterSchema, *, kind:
 def _source_ref_column(path: Path, register: Register, schema: RegisterSchema) -> AddedColumn:
     """The Source ref column to add after the register's last column (to its table, where it is one); refused,
     naming the cell, when that column is not empty."""
-    from xl_addin.workbook.reader import open_grid
+    from xl_addin.workbook.reading.reader import open_grid
 
     title = str(schema.role("sourceRef"))
     column = register.layout.last_column + 1
@@ -248,7 +248,7 @@ def _source_ref_column(path: Path, register: Register, schema: RegisterSchema) -
 def _refuse_occupied(path: Path, register: Register, schema: RegisterSchema, count: int) -> None:
     """New items go in the rows after the last item; if anything is there already (a totals line, notes below
     the table), nothing is written rather than writing over it. The computed columns' formulas are expected."""
-    from xl_addin.workbook.reader import open_grid
+    from xl_addin.workbook.reading.reader import open_grid
 
     first = next_row(register)
     computed = {register.columns[column.name] for column in schema.columns

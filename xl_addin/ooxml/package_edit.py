@@ -10,7 +10,7 @@ import re
 
 from defusedxml import ElementTree
 
-from xl_addin.workbook.xml_text import quoteattr
+from xl_addin.ooxml.xml_text import quoteattr
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from xl_addin.engine.feeds.mapping import FeedKind, FeedMapping, MappingError, mapping_from_document
 from xl_addin.errors import ActionFailed, not_found
-from xl_addin.workbook.mapping_file import read_toml
+from xl_addin.workbook.formats.mapping_file import read_toml
 
 DEFAULT_MAPPINGS: dict[FeedKind, str] = {"findings": "findings-log", "tickets": "servicenow-incidents",
                                          "csat": "survey"}

@@ -13,9 +13,9 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
 
 from xl_addin.engine.register import CellError
-from xl_addin.workbook.columns_grid import NativeSheets
-from xl_addin.workbook.package import has_workbook_suffix
-from xl_addin.workbook.reader import columns_from_rows
+from xl_addin.ooxml.package import has_workbook_suffix
+from xl_addin.workbook.reading.columns_grid import NativeSheets
+from xl_addin.workbook.reading.grid import columns_from_rows
 
 
 class OpenpyxlGrid:

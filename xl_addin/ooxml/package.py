@@ -11,8 +11,6 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 
-from xl_addin.errors import not_found
-
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -87,7 +85,7 @@ def sniff(path: Path) -> None:
         with path.open("rb") as handle:
             head = handle.read(8)
     except FileNotFoundError:
-        raise NotAWorkbook(not_found("File", path)) from None
+        raise NotAWorkbook(f"File not found: {path}") from None  # the wording of xl_addin.errors.not_found
     except IsADirectoryError:
         raise NotAWorkbook(f"{path} is a folder, not a workbook.") from None
     except OSError as error:

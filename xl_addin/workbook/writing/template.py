@@ -13,8 +13,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableColumn, TableFormula, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xl_addin.engine.findings import column_letter
 from xl_addin.engine.schema import Column, RegisterSchema
+from xl_addin.ooxml.refs import column_letter
 
 # Empty rows made ready below the items (formulas, formats, dropdowns): enough to type into, few enough that
 # printing the sheet gives no pages of empty rows. Typing below them, Excel grows the table and carries its

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from xl_addin.workbook.package import NotAWorkbook, book_part, may_count_from_1904, workbook_part
+from xl_addin.ooxml.package import NotAWorkbook, book_part, may_count_from_1904, workbook_part
 
 try:
     import xlreg_columns

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
+from xl_addin.ooxml.refs import column_letter
+from xl_addin.ooxml.serials import serial
+from xl_addin.ooxml.xml_text import escape
 
 Cell = tuple[Any, int]  # a value and its style id (0: no style)
 
-# Characters XML 1.0 cannot hold; openpyxl refuses them, a snapshot shows where they were.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CHUNK_ROWS = 2000
 _SCALARS = frozenset({int, float, bool, str, Decimal, dt.date, dt.datetime, dt.time, dt.timedelta, type(None)})
 
@@ -36,7 +34,7 @@ class SheetRows:
 
     def xml(self) -> Iterator[bytes]:
         width = max(map(len, self._rows), default=0)
-        letters = [get_column_letter(number) for number in range(1, width + 1)]
+        letters = [column_letter(number) for number in range(1, width + 1)]
         # A register repeats its values (statuses, owners, dates): each distinct one is made into XML once.
         texts: dict[str, str] = {}
         others: dict[tuple[type, Any, int], str] = {}
@@ -68,7 +66,7 @@ def _cell_body(value: Any, style: int) -> str:
     """A cell's XML after its reference."""
     styled = f' s="{style}"' if style else ""
     if type(value) is str and value and value[0] > " " and value[-1] > " " and value.isprintable() and not (
-            "&" in value or "<" in value or ">" in value):  # most text: nothing to escape or keep
+            "&" in value or "<" in value or ">" in value or "_x" in value):  # most text: nothing to escape or keep
         return f'{styled} t="inlineStr"><is><t>{value}</t></is></c>'
     if value is None:
         return f'{styled} t="n"></c>'
@@ -82,7 +80,7 @@ def _cell_body(value: Any, style: int) -> str:
     if isinstance(value, int | float | Decimal):
         return f'{styled} t="n"><v>{_number(value)}</v></c>'
     if isinstance(value, dt.date | dt.time | dt.timedelta):
-        return f'{styled} t="n"><v>{_number(to_excel(value))}</v></c>'
+        return f'{styled} t="n"><v>{_number(serial(value))}</v></c>'
     return _cell_body(str(value), style)
 
 
@@ -91,5 +89,5 @@ def _number(value: float | int | Decimal) -> str:
 
 
 def _text(value: str) -> str:
-    text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    return _NOT_XML.sub("\ufffd", text)
+    """Cell text by the one XML text policy (xml_text), a carriage return kept as a character reference."""
+    return escape(value).replace("\r", "&#13;")

@@ -22,11 +22,11 @@ from xl_addin.engine.marks import ColumnValues, LogRows, Marks
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.engine.text_dates import DateOrder
 from xl_addin.errors import ActionFailed
-from xl_addin.workbook.actions import Output, load_register
-from xl_addin.workbook.feed_file import read_feed
-from xl_addin.workbook.feed_mapping_file import load_feed_mapping
-from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
-from xl_addin.workbook.safe_write import WriteResult, write_marks
+from xl_addin.ooxml.guard import DEFAULT_LIMITS, Limits
+from xl_addin.usecases.actions import Output, load_register
+from xl_addin.workbook.formats.feed_file import read_feed
+from xl_addin.workbook.formats.feed_mapping_file import load_feed_mapping
+from xl_addin.workbook.writing.safe_write import WriteResult, write_marks
 
 MEASUREMENTS = "Measurements"
 HEADER = ("ID", "Metric key", "Measures", "Implemented", "Before: from", "Before: to", "Before: tickets",

@@ -12,7 +12,8 @@ from typing import Any
 
 from defusedxml import ElementTree
 
-from xl_addin.engine.mapping import RegisterForm, RegisterMapping, with_mapping
+from xl_addin.engine.mapped import with_mapping
+from xl_addin.engine.mapping import RegisterForm, RegisterMapping
 from xl_addin.engine.schema import RegisterSchema, RegisterSchemaError
 from xl_addin.errors import ActionFailed
 
@@ -37,7 +38,7 @@ def form_json(form: RegisterForm) -> str:
 def stored_form(archive: zipfile.ZipFile) -> RegisterForm | None:
     """The form stored in the workbook, or None (no custom properties, no form among them, or one that cannot
     be used: a workbook is read as if it had none rather than refused for it)."""
-    from xl_addin.workbook.mapping_file import form_from
+    from xl_addin.workbook.formats.mapping_file import form_from
 
     try:
         info = archive.getinfo(CUSTOM_PART)

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from xl_addin.engine.findings import Finding
-from xl_addin.engine.mapping import RegisterMapping, with_form, with_mapping
+from xl_addin.engine.mapped import with_form, with_mapping
+from xl_addin.engine.mapping import RegisterMapping
 from xl_addin.engine.migration import Migration, plan_migration
 from xl_addin.engine.proposal import HeaderBasis, Proposal, propose
 from xl_addin.engine.register import Register
@@ -17,10 +18,10 @@ from xl_addin.engine.schema import RegisterSchema
 from xl_addin.engine.text_dates import DateOrder
 from xl_addin.engine.validate import check_register
 from xl_addin.errors import ActionFailed
-from xl_addin.workbook.atomic import write_new_file
-from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
-from xl_addin.workbook.reader import open_grid, read_register
-from xl_addin.workbook.register_form import FORM_PROPERTY, form_json
+from xl_addin.ooxml.guard import DEFAULT_LIMITS, Limits
+from xl_addin.workbook.formats.register_form import FORM_PROPERTY, form_json
+from xl_addin.workbook.reading.reader import open_grid, read_register
+from xl_addin.workbook.writing.atomic import write_new_file
 
 # The sheet of the new register that keeps, as they were, the rows found below the source's items.
 KEPT_SHEET = "Below the register"
@@ -102,7 +103,7 @@ def run_migrate(path: Path, schema: RegisterSchema, target: Path, *, today: dt.d
     register, _ = _located(path, mapped, sheet=None, header_row=None, limits=limits)
     migration = plan_migration(register, mapped)
     template = with_form(replace(schema, mapping=None), migration.form)
-    from xl_addin.workbook.template import build_workbook  # openpyxl: only writing a register needs it
+    from xl_addin.workbook.writing.template import build_workbook  # openpyxl: only writing a register needs it
 
     workbook = build_workbook(template, items=migration.items, extra_columns=migration.extra_columns)
     kept = _keep_rows_below(workbook, path, register, limits) if register.trailing else 0

@@ -21,12 +21,12 @@ from xl_addin.engine.schema import RegisterSchema
 from xl_addin.engine.snapshot import Snapshot, take_snapshot
 from xl_addin.engine.validate import check_register
 from xl_addin.errors import ActionFailed, not_found
-from xl_addin.workbook.atomic import write_new_file
-from xl_addin.workbook.guard import DEFAULT_LIMITS, Limits
-from xl_addin.workbook.locks import lock_file, refuse_if_locked
-from xl_addin.workbook.reader import read_register, workbook_schema
-from xl_addin.workbook.safe_write import Output, WriteResult, write_marks
-from xl_addin.workbook.snapshot_json import as_of_of, dumps, load_snapshot, previous_snapshot, snapshot_document
+from xl_addin.ooxml.guard import DEFAULT_LIMITS, Limits
+from xl_addin.workbook.formats.snapshot_json import as_of_of, dumps, load_snapshot, previous_snapshot, snapshot_document
+from xl_addin.workbook.reading.reader import read_register, workbook_schema
+from xl_addin.workbook.writing.atomic import write_new_file
+from xl_addin.workbook.writing.locks import lock_file, refuse_if_locked
+from xl_addin.workbook.writing.safe_write import Output, WriteResult, write_marks
 
 
 def load_register(path: Path, schema: RegisterSchema, limits: Limits = DEFAULT_LIMITS, *,
@@ -190,7 +190,7 @@ def write_snapshot(register: Register, schema: RegisterSchema, *, folder: Path, 
             since = as_of_of(document).date()
     snapshot = take_snapshot(register, schema, as_of=as_of, previous_review=since,
                              register_sha256=register_sha256, escalation_days=escalation_days, previous=document)
-    from xl_addin.workbook.snapshot_book import build_snapshot_workbook  # openpyxl: only a snapshot needs it
+    from xl_addin.workbook.writing.snapshot_book import build_snapshot_workbook  # openpyxl: only a snapshot needs it
 
     write_new_file(workbook_path, build_snapshot_workbook(snapshot).save)
     text = dumps(snapshot_document(snapshot))

@@ -11,12 +11,10 @@ from dataclasses import dataclass, field
 
 from defusedxml import ElementTree
 
-from xl_addin.engine.findings import column_letter
-from xl_addin.workbook.sheet_edit import column_number
-from xl_addin.workbook.xml_text import escape
+from xl_addin.ooxml.refs import cell, range_bounds
+from xl_addin.ooxml.xml_text import escape
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REFERENCE = re.compile(r"([A-Z]+)(\d+)")
 _COMMENT = re.compile(r"<((?:[\w.-]+:)?)comment\b([^>]*?)(?:/>|>.*?</\1comment>)", re.S)
 _AUTHOR = re.compile(r"<((?:[\w.-]+:)?)author\b[^>]*?(?:/>|>(.*?)</\1author>)", re.S)
 _SHAPE = re.compile(r"<v:shape\b[^>]*>.*?</v:shape>", re.S)
@@ -38,8 +36,12 @@ class NotesUnreadable(Exception):
 
 
 def _cell(reference: str) -> tuple[int, int] | None:
-    match = _REFERENCE.fullmatch(reference.replace("$", ""))
-    return (int(match.group(2)), column_number(match.group(1).encode())) if match else None
+    """(row, column) of a note's cell reference, or None when it is not one."""
+    try:
+        column, row, last_column, last_row = range_bounds(reference)
+    except ValueError:
+        return None
+    return (row, column) if (column, row) == (last_column, last_row) else None
 
 
 @dataclass
@@ -129,7 +131,7 @@ class Notes:
 
         text = _COMMENT.sub(keep, text)
         added = "".join(
-            f'<{p}comment ref="{column_letter(column)}{row}" authorId="{ours}"><{p}text><{p}t xml:space="preserve">'
+            f'<{p}comment ref="{cell(column, row)}" authorId="{ours}"><{p}text><{p}t xml:space="preserve">'
             f"{escape(note)}</{p}t></{p}text></{p}comment>" for (row, column), note in sorted(self.added.items()))
         if re.search(rf"<{re.escape(p)}commentList\s*/>", text):
             text = re.sub(rf"<{re.escape(p)}commentList\s*/>", f"<{p}commentList></{p}commentList>", text, count=1)
