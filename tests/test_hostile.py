@@ -111,3 +111,48 @@ def test_size_limits_come_from_the_settings_file(corpus: Path, tmp_path: Path) -
     (finding,) = json.loads(run.out)["files"][0]["findings"]
     assert finding["code"] == "unreadable-file" and "beyond the limit of 0 MB" in finding["message"]
     assert "max-total-mb" in run_xlreg("config", "show", cwd=tmp_path).out
+
+
+WRITING = (("validate", "--mark"), ("overdue",), ("priorities",), ("clear",))
+
+
+@pytest.mark.parametrize("case", [case for case in CASES if case.writable], ids=lambda case: case.name)
+def test_each_writing_command_writes_or_refuses_in_words_on_every_case_with_a_register(case: Case, corpus: Path,
+                                                                                       tmp_path: Path) -> None:
+    """validate --mark, overdue, priorities and clear on each: a new workbook written, or a refusal in plain words;
+    never "a bug in xlreg" (control characters in a cell reach the Findings sheet and a note)."""
+    import contextlib
+    import io
+
+    from xl_addin import cli
+
+    for command in WRITING:
+        target = tmp_path / f"{command[0]}.xlsx"
+        errors, out = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stderr(errors):
+            code = cli.main([command[0], str(corpus / case.file_name), *command[1:], "-o", str(target)], out=out)
+        said = out.getvalue() + errors.getvalue()
+        assert "bug in xlreg" not in said and "internal error" not in said and "Traceback" not in said, said
+        if code == 2:
+            assert errors.getvalue().startswith("xlreg: ") and not target.exists(), said
+        else:
+            assert code in (0, 1) and (target.is_file() or "Nothing to clear" in said), said
+
+
+@pytest.mark.libreoffice
+def test_a_pasted_control_character_is_marked_and_shown_on_the_findings_sheet(corpus: Path, tmp_path: Path,
+                                                                               libreoffice: object) -> None:
+    import openpyxl
+
+    from xl_addin.ooxml.xml_text import from_xstring
+
+    marked = tmp_path / "marked.xlsx"
+    run = run_xlreg("validate", str(corpus / "control-characters.xlsx"), "--mark", "-o", str(marked))
+    assert run.code == 0 and "Wrote" in run.out, run.out + run.err  # a warning: exit 0 at the default fail level
+    resaved = libreoffice.convert(marked, "xlsx")  # type: ignore[attr-defined]
+    findings = openpyxl.load_workbook(resaved)["Findings"]
+    header = [cell.value for cell in findings[1]]
+    row = {name: value for name, value in zip(header, next(findings.iter_rows(min_row=2, values_only=True)),
+                                              strict=True)}
+    assert row["Code"] == "control-characters"
+    assert from_xstring(row["Value"]) == "Pasted from the ticket tool \x07\x1b"  # the characters themselves
