@@ -183,7 +183,8 @@ def test_a_large_sheet_holding_formula_errors_is_read_natively_with_its_errors(s
     monkeypatch.setattr(columns_grid.xlreg_columns, "read_columns", counted)
     monkeypatch.setitem(reader._NATIVE_FROM, "auto", 0)
     parsed_by_calamine: list[str] = []
-    monkeypatch.setattr(calamine_grid.CalamineGrid, "_values", lambda grid, sheet: parsed_by_calamine.append(sheet) or [])
+    monkeypatch.setattr(calamine_grid.CalamineGrid, "_values",
+                        lambda grid, sheet: parsed_by_calamine.append(sheet) or [])
     natively = check_file(path, schema, today=AS_OF)
     assert calls == [False, True]  # as calamine: it meets the error and stops; then as openpyxl
     assert parsed_by_calamine == []  # no calamine reading thrown away

@@ -14,25 +14,25 @@ from typing import Any
 
 from xl_addin.engine.adopt import adopt
 from xl_addin.engine.header import HeaderSearch, match_header, promote_id_column
+from xl_addin.engine.mark_writing import MarkPart, MarksCannotBeApplied, apply_marks
 from xl_addin.engine.marks import (
     RECORD_HEADER,
     RECORD_SHEET,
     UNDERLAYS,
+    AddedColumn,
     CellNote,
+    ColumnValues,
     FindingsSheet,
+    LogRows,
     Marks,
     RecordEntry,
     RowBlockFill,
     Underlay,
-    fill_entry,
-    note_entry,
-    sheet_entry,
     unique_title,
 )
 from xl_addin.engine.register import CellError, HeaderLayout, Register, build_register, normalise_column
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.errors import ActionFailed
-from xl_addin.ooxml.refs import column_letter
 
 SHEET_VERY_HIDDEN = 2  # XlSheetVisibility.xlSheetVeryHidden
 FINDINGS_TABLE_STYLE = "TableStyleLight9"  # plain banding; the header stays readable when printed
@@ -53,10 +53,6 @@ def _cell_value(value: Any) -> Any:
     if isinstance(value, str) and value in EXCEL_ERRORS:
         return CellError(value)
     return value
-
-
-def _a1(row: int, column: int) -> str:
-    return f"{column_letter(column)}{row}"
 
 
 class ExcelBook:
@@ -106,24 +102,51 @@ class ExcelBook:
     # --- writing ------------------------------------------------------------------------------------------
 
     def apply(self, marks: Marks) -> None:
-        """Remove the tool's earlier marks of the kinds being replaced, then apply these, as the openpyxl
-        writer does."""
-        record = self._read_record()
-        keep = [entry for entry in record if entry.mark_kind not in marks.replaces]
-        underlay = Underlay(keep)
-        for entry in record:
-            if entry.mark_kind in marks.replaces:
-                self._remove(entry, underlay)
-        notes_of_ours = {(e.sheet, e.ref) for e in record if e.is_note}
-        for block in marks.values:
-            self._write_column(block.sheet, block.column, block.first_row, block.values)
-        for fill in marks.fills:
-            keep.append(self._fill(fill))
-        for note in marks.notes:
-            keep.append(self._note(note, ours=(note.sheet, _a1(note.row, note.column)) in notes_of_ours))
-        if marks.findings_sheet is not None:
-            keep.append(sheet_entry(self._findings_sheet(marks.findings_sheet)))
-        self._write_record(keep)
+        """Apply marks as every writer does (engine.mark_writing): the tool's earlier marks of the kinds being
+        replaced come off, then these go on; what Excel through xlwings cannot do is refused in words first."""
+        try:
+            apply_marks(self, marks)
+        except MarksCannotBeApplied as error:
+            raise ActionFailed(f"Nothing was changed: {error}.") from None
+
+    def cannot(self, part: MarkPart) -> str | None:
+        # the Register tab validates, ranks, marks overdue items and snapshots; feeding and measuring a register
+        # (which need these) are the command's: it writes the saved workbook as a package
+        return (f"the Register tab cannot write a {part} into the open workbook; run xlreg import or xlreg measure "
+                "on the saved workbook")
+
+    def read_record(self) -> list[RecordEntry]:
+        return self._read_record()
+
+    def write_values(self, block: ColumnValues) -> None:
+        self._write_column(block.sheet, block.column, block.first_row, block.values)
+
+    def fill(self, fill: RowBlockFill) -> None:
+        self._fill(fill)
+
+    def note(self, note: CellNote, *, ours: bool) -> None:
+        self._note(note, ours=ours)
+
+    def findings_sheet(self, listing: FindingsSheet) -> str:
+        return self._findings_sheet(listing)
+
+    def remove(self, entry: RecordEntry, underlay: Underlay) -> None:
+        self._remove(entry, underlay)
+
+    def write_record(self, entries: list[RecordEntry]) -> None:
+        self._write_record(entries)
+
+    def date_formats(self, sheet: str, cells: frozenset[tuple[int, int]]) -> None:
+        raise AssertionError("refused by cannot()")
+
+    def add_column(self, added: AddedColumn) -> None:
+        raise AssertionError("refused by cannot()")
+
+    def grow(self, sheet: str, last_row: int) -> None:
+        raise AssertionError("refused by cannot()")
+
+    def log(self, rows: LogRows) -> None:
+        raise AssertionError("refused by cannot()")
 
     def _sheet(self, name: str) -> Any:
         return self.book.sheets[name]
@@ -138,7 +161,7 @@ class ExcelBook:
                          for formula, value in zip(formulas, values, strict=True)]
         cells.value = column_values
 
-    def _fill(self, fill: RowBlockFill) -> RecordEntry:
+    def _fill(self, fill: RowBlockFill) -> None:
         sheet = self._sheet(fill.sheet)
         block = sheet.range((fill.first_row, fill.first_column), (fill.last_row, fill.last_column))
         if block.color is None:
@@ -149,9 +172,8 @@ class ExcelBook:
                     cell = sheet.range((row, column))
                     if cell.color is None:
                         cell.color = hex_colour(fill.colour)
-        return fill_entry(fill)
 
-    def _note(self, note: CellNote, *, ours: bool) -> RecordEntry:
+    def _note(self, note: CellNote, *, ours: bool) -> None:
         cell = self._sheet(note.sheet).range((note.row, note.column))
         colour = cell.color
         if colour is None or colour in {_rgb(under) for under in UNDERLAYS}:  # a mark shows over overdue
@@ -161,7 +183,6 @@ class ExcelBook:
             cell.add_note(note.note)
         elif ours:
             existing.text = note.note
-        return note_entry(note)
 
     def _findings_sheet(self, listing: FindingsSheet) -> str:
         names = [sheet.name for sheet in self.book.sheets]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from xl_addin.engine.marks import UNDERLAYS, CellNote, RecordEntry, RowBlockFill, Underlay, fill_entry, note_entry
+from xl_addin.engine.marks import UNDERLAYS, CellNote, RecordEntry, RowBlockFill, Underlay
 from xl_addin.engine.register import Register
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.engine.snapshot import Snapshot, take_snapshot
@@ -68,13 +68,12 @@ class LiteBook(ExcelBook):
         cells = self._sheet(sheet_name).range((first_row, column), (first_row + len(values) - 1, column))
         cells.value = [[value] for value in values]
 
-    def _fill(self, fill: RowBlockFill) -> RecordEntry:
+    def _fill(self, fill: RowBlockFill) -> None:
         sheet = self._sheet(fill.sheet)
         sheet.range((fill.first_row, fill.first_column), (fill.last_row, fill.last_column)).color = \
             hex_colour(fill.colour)
-        return fill_entry(fill)
 
-    def _note(self, note: CellNote, *, ours: bool) -> RecordEntry:
+    def _note(self, note: CellNote, *, ours: bool) -> None:
         cell = self._sheet(note.sheet).range((note.row, note.column))
         cell.color = hex_colour(note.colour)
         existing = cell.note
@@ -82,7 +81,6 @@ class LiteBook(ExcelBook):
             cell.add_note(note.note)
         elif ours:
             existing.text = note.note
-        return note_entry(note)
 
     def _remove(self, entry: RecordEntry, underlay: Underlay) -> None:
         if entry.sheet not in [sheet.name for sheet in self.book.sheets]:

@@ -7,10 +7,12 @@ the notes that stand for threaded comments) stay exactly as they were.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from defusedxml import ElementTree
 
+from xl_addin.ooxml.package_edit import REL
 from xl_addin.ooxml.refs import cell, range_bounds
 from xl_addin.ooxml.xml_text import escape
 
@@ -196,3 +198,27 @@ def _note_shape(shape_id: int, row: int, column: int, order: int) -> str:
             '<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
             f"<x:Anchor>{anchor}</x:Anchor><x:AutoFill>False</x:AutoFill>"
             f"<x:Row>{row - 1}</x:Row><x:Column>{column - 1}</x:Column></x:ClientData></v:shape>")
+
+
+_LEGACY_DRAWING_AFTER = re.compile(rb"<(?:[\w.-]+:)?(?:legacyDrawingHF|drawingHF|picture|oleObjects|controls|"
+                                   rb"webPublishItems|tableParts|extLst)\b|</(?:[\w.-]+:)?worksheet>")
+
+
+def add_legacy_drawing(rel_id: str) -> Callable[[bytes], bytes]:
+    """An edit of a sheet's tail: the legacyDrawing that shows its notes, where CT_Worksheet's order puts it
+    (before the first of the elements that follow legacyDrawing)."""
+    element = f'<legacyDrawing xmlns:r="{REL}" r:id="{rel_id}"/>'.encode()
+
+    def add(tail: bytes) -> bytes:
+        found = _LEGACY_DRAWING_AFTER.search(tail)
+        position = found.start() if found else len(tail)
+        return tail[:position] + element + tail[position:]
+    return add
+
+
+def remove_legacy_drawing(rel_id: str) -> Callable[[bytes], bytes]:
+    """An edit of a sheet's tail: the legacyDrawing of that relationship taken out."""
+    def remove(tail: bytes) -> bytes:
+        return re.sub(rb"<(?:[\w.-]+:)?legacyDrawing\b[^>]*\"" + re.escape(rel_id.encode()) + rb"\"[^>]*/>", b"",
+                      tail, count=1)
+    return remove

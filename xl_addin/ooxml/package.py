@@ -5,11 +5,15 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
+
+from xl_addin.ooxml.refs import range_bounds
+from xl_addin.ooxml.xml_text import from_xstring
 
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -246,3 +250,39 @@ def formulas_without_values(archive: zipfile.ZipFile, sheet: str, letters: set[s
                 and not re.search(rb"<(?:[\w.-]+:)?v>[^<]", content):
             found.add((reference.group(1).decode(), int(reference.group(2))))
     return found
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def sheet_texts(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[int, dict[int, str]]]:
+    """Each row of a (small) worksheet as its number and its cells' text by column: inline strings, shared
+    strings and values alike, `_xHHHH_` read as the character it stands for."""
+    shared: list[str] | None = None
+    for position, row in enumerate(ElementTree.fromstring(archive.read(part)).iter(f"{_MAIN}row"), start=1):
+        values: dict[int, str] = {}
+        for cell in row.iter(f"{_MAIN}c"):
+            kind, value = cell.get("t", "n"), cell.find(f"{_MAIN}v")
+            if kind == "inlineStr":
+                text = "".join(node.text or "" for node in cell.iter(f"{_MAIN}t"))
+            elif kind == "s" and value is not None:
+                shared = _shared_strings(archive) if shared is None else shared
+                index = int(value.text or "0") if (value.text or "0").isdigit() else -1
+                text = shared[index] if 0 <= index < len(shared) else ""
+            else:
+                text = value.text or "" if value is not None else ""
+            try:
+                column = range_bounds(cell.get("r", ""))[0]
+            except ValueError:
+                column = len(values) + 1
+            values[column] = from_xstring(text)
+        number = row.get("r")
+        yield (int(number) if number and number.isdigit() else position), values
+
+
+def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+    names = [name for name in archive.namelist() if name.lower().endswith("sharedstrings.xml")]
+    if not names:
+        return []
+    root = ElementTree.fromstring(archive.read(names[0]))
+    return ["".join(node.text or "" for node in item.iter(f"{_MAIN}t")) for item in root.iter(f"{_MAIN}si")]

@@ -91,3 +91,18 @@ def _number(value: float | int | Decimal) -> str:
 def _text(value: str) -> str:
     """Cell text by the one XML text policy (xml_text), a carriage return kept as a character reference."""
     return escape(value).replace("\r", "&#13;")
+
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_HEAD = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
+
+
+def listing_sheet(rows: SheetRows, widths: Sequence[float] = (), *, frozen_header: bool = True,
+                  after: str = "") -> bytes:
+    """A worksheet part holding `rows` (its first one a header, frozen at the top) in columns of `widths`;
+    `after` (a filter, hyperlinks) follows the rows."""
+    view = ('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+            'state="frozen"/></sheetView></sheetViews>') if frozen_header else ""
+    columns = "".join(f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>' for n, w in enumerate(widths, start=1))
+    return b"".join([(_HEAD + view + (f"<cols>{columns}</cols>" if columns else "") + "<sheetData>").encode(),
+                     *rows.xml(), f"</sheetData>{after}</worksheet>".encode()])

@@ -2,7 +2,7 @@
 
 - In place: refuse when Excel has the workbook open (its `~$` owner file lies beside it; `ignore_lock` for a
   lock left by a crash) or when the file is read-only.
-- Build the new package in a temporary file in the target's folder (marks_writer: only what xlreg owns is
+- Build the new package in a temporary file in the target's folder (package_marks: only what xlreg owns is
   edited, every other entry is copied as its compressed bytes).
 - Before anything is replaced, check the result against the original: every entry xlreg does not own is
   there with the same bytes, every relationship still leads to a part, and the entries xlreg wrote parse.
@@ -26,21 +26,21 @@ from xml.parsers import expat
 
 from defusedxml import ElementTree
 
-from xl_addin.engine.marks import RECORD_SHEET, Marks, RecordEntry
+from xl_addin.engine.mark_writing import MarksCannotBeApplied, apply_marks
+from xl_addin.engine.marks import Marks
 from xl_addin.errors import WriteRefused
 from xl_addin.ooxml import package_edit
 from xl_addin.ooxml.guard import DEFAULT_LIMITS, Limits, check_package
 from xl_addin.ooxml.notes import NotesUnreadable
-from xl_addin.ooxml.package import NotAWorkbook, sheet_parts, sniff
+from xl_addin.ooxml.package import NotAWorkbook, sniff
 from xl_addin.ooxml.package_edit import PackageUnreadable
-from xl_addin.ooxml.refs import range_bounds
+from xl_addin.ooxml.package_session import CannotWrite
 from xl_addin.ooxml.sheet_edit import MadeBadXml
 from xl_addin.ooxml.styles import StylesUnreadable
-from xl_addin.ooxml.xml_text import from_xstring
 from xl_addin.ooxml.zip_package import PackageTooLarge, same_entry
 from xl_addin.workbook.writing.atomic import os_message
 from xl_addin.workbook.writing.locks import refuse_if_locked
-from xl_addin.workbook.writing.marks_writer import CannotWrite, PackageMarks
+from xl_addin.workbook.writing.package_marks import PackageMarks
 
 BACKUP_FOLDER = "xlreg-backups"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -93,47 +93,6 @@ def refuse_if_read_only(path: Path) -> None:
     if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise WriteRefused(f"{path.name} is read-only; nothing was changed. Make it writable (in its "
                            "properties) to update it, or write a new workbook with -o.")
-
-
-def read_record(archive: zipfile.ZipFile) -> list[RecordEntry]:
-    """The record of the tool's own marks in the workbook (empty when there is none), read from its sheet's XML
-    (written by xlreg with inline text, or by Excel or older versions with shared strings)."""
-    part = sheet_parts(archive).get(RECORD_SHEET)
-    if part is None or part not in archive.namelist():
-        return []
-    shared: list[str] | None = None
-    entries = []
-    for row in ElementTree.fromstring(archive.read(part)).iter(f"{MAIN}row"):
-        values: dict[int, str] = {}
-        for cell in row.iter(f"{MAIN}c"):
-            kind, value = cell.get("t", "n"), cell.find(f"{MAIN}v")
-            if kind == "inlineStr":
-                text = "".join(node.text or "" for node in cell.iter(f"{MAIN}t"))
-            elif kind == "s" and value is not None:
-                shared = _shared_strings(archive) if shared is None else shared
-                index = int(value.text or "0")
-                text = shared[index] if 0 <= index < len(shared) else ""
-            else:
-                text = value.text or "" if value is not None else ""
-            try:
-                column = range_bounds(cell.get("r", ""))[0]
-            except ValueError:
-                column = len(values) + 1
-            values[column] = from_xstring(text)
-        if row.get("r") == "1":
-            continue
-        entry = RecordEntry.from_row([values.get(column, "") for column in range(1, 5)])
-        if entry is not None:
-            entries.append(entry)
-    return entries
-
-
-def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
-    names = [name for name in archive.namelist() if name.lower().endswith("sharedstrings.xml")]
-    if not names:
-        return []
-    root = ElementTree.fromstring(archive.read(names[0]))
-    return ["".join(node.text or "" for node in item.iter(f"{MAIN}t")) for item in root.iter(f"{MAIN}si")]
 
 
 def check_kept(original: Path, written: Path, owned: set[str], streamed: frozenset[str] = frozenset()) -> None:
@@ -241,10 +200,10 @@ def _write_package(source: Path, marks: Marks, temporary: Path, limits: Limits =
     sniff(source)
     with source.open("rb") as handle, zipfile.ZipFile(handle) as archive, temporary.open("wb") as target:
         check_package(archive, source.name, limits)
-        package = PackageMarks(source, archive, read_record(archive))
-        package.apply(marks)
+        package = PackageMarks(archive)
+        apply_marks(package, marks)
         changed = package.write(handle, target)
-        return _Built(package.owned, frozenset(package.plans), changed)
+        return _Built(package.owned, package.streamed, changed)
 
 
 def write_marks(source: Path, marks: Marks, output: Output, *, limits: Limits = DEFAULT_LIMITS) -> WriteResult:
@@ -280,6 +239,8 @@ def write_marks(source: Path, marks: Marks, output: Output, *, limits: Limits = 
     except MadeBadXml as error:
         raise WriteRefused(f"Nothing was written: xlreg's change to {source.name} did not come out as well-formed XML "
                            f"(a bug in xlreg: {error}). The workbook was not changed.") from None
+    except MarksCannotBeApplied as error:
+        raise WriteRefused(f"Nothing was written: {error}. The workbook was not changed.") from None
     except (CannotWrite, StylesUnreadable, NotesUnreadable, PackageUnreadable, NotAWorkbook) as error:
         raise WriteRefused(f"Nothing was written: {source.name} cannot be changed safely: {error}. The workbook "
                            "was not changed.") from None
