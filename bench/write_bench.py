@@ -6,7 +6,7 @@ calamine read of the same file measured in the same run; and the cost of what el
 Prints, for each command, the best wall time of `--repeat` runs (each on a fresh copy), its peak memory and
 its ratio to the calamine read (target: 3x or less). Then validate --mark on a five-item register alone and
 beside a
-sheet formatted to the last row with drawings, and beside 50,000 merged ranges (../shared/corpus/odd/), each
+sheet formatted to the last row with drawings, and beside 50,000 merged ranges (tests/corpus/odd/), each
 with its ratio to the register alone. Not part of the test suite.
 """
 
@@ -25,8 +25,8 @@ sys.path.insert(0, str(HERE))
 from registers import write_register  # noqa: E402
 from validate_bench import CALAMINE_READ, measure  # noqa: E402
 
-ODD = HERE.parent.parent / "shared" / "corpus" / "odd"
-ADD_REGISTER = HERE.parent.parent / "shared" / "corpus" / "add_register.py"
+ODD = HERE.parent / "tests" / "corpus" / "odd"
+ADD_REGISTER = HERE.parent / "tests" / "corpus" / "add_register.py"
 COMMANDS = {
     "priorities --in-place": ["priorities"],
     "overdue --in-place": ["overdue", "--as-of", "2026-11-25"],
@@ -83,7 +83,7 @@ def main() -> int:
 def neighbours(work: Path, repeat: int) -> None:
     """Marking a five-item register alone, and beside heavy sheets it does not touch."""
     if not ODD.is_dir():
-        print("(../shared/corpus/odd not found: the cost of other sheets is not measured)")
+        print("(tests/corpus/odd not found: the cost of other sheets is not measured)")
         return
     cases = {
         "register alone": None,

@@ -139,3 +139,14 @@ def test_libreoffice_opens_every_result(written, libreoffice) -> None:
             assert len(page.xpath('//td[@bgcolor="#F8CBAD"]')) == 28, result.name
         if ".mark." in result.name:
             assert "Findings" in text and "future-date" in text, result.name
+
+
+@pytest.mark.parametrize("action", [*COMMANDS, "clear", "in-place"])
+@pytest.mark.parametrize("source", FILES, ids=lambda path: path.stem)
+def test_every_result_passes_the_schemas_and_excels_rules(written, source: Path, action: str) -> None:
+    """What each command wrote, part by part, against the Office Open XML schemas and Excel's own rules (the
+    check finds nothing in the Excel-made originals: tests/test_conformance.py)."""
+    from tests.conformance import changed_parts, report
+
+    result = written[(source.name, action)]
+    assert report(result, only=changed_parts(source, result)) == []
