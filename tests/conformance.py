@@ -197,7 +197,7 @@ def _indexes(package: Package, sheets: list[tuple[str, str]]) -> Iterator[str]:
             yield f"styles: cell format {position} uses number format {number_format}, which is not defined"
     strings = package.related(package.workbook(), "/sharedStrings")
     shared = len(package.tree(strings[0]).findall(f"{M}si")) if strings else 0
-    for name, part in sheets:
+    for _, part in sheets:
         root = package.tree(part)
         for node in root.iter(f"{M}c", f"{M}row", f"{M}col"):
             style = node.get("s") if node.tag != f"{M}col" else node.get("style")
@@ -354,7 +354,7 @@ def _names(package: Package, sheets: list[tuple[str, str]]) -> Iterator[str]:
         defined[(name.casefold(), node.get("localSheetId", ""))] += 1
         if not _NAME.match(name) or _CELL_REF.match(name.upper()):
             yield f"workbook: the defined name {name!r} is not one Excel accepts"
-    for (name, scope), count in defined.items():
+    for (name, _scope), count in defined.items():
         if count > 1:
             yield f"workbook: the defined name {name!r} is defined {count} times in one scope"
 

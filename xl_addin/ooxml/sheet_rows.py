@@ -74,7 +74,7 @@ def _cell_body(value: Any, style: int) -> str:
         if value == "":
             return f'{styled} t="inlineStr"></c>'
         space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'{styled} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+        return f'{styled} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
     if isinstance(value, bool):
         return f'{styled} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float | Decimal):
@@ -86,11 +86,6 @@ def _cell_body(value: Any, style: int) -> str:
 
 def _number(value: float | int | Decimal) -> str:
     return "" if math.isnan(value) or math.isinf(value) else "%.16g" % value  # noqa: UP031 (openpyxl's own formatting, which reads a Decimal as a float)
-
-
-def _text(value: str) -> str:
-    """Cell text by the one XML text policy (xml_text), a carriage return kept as a character reference."""
-    return escape(value).replace("\r", "&#13;")
 
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -34,14 +34,15 @@ def from_xstring(text: str) -> str:
 
 
 def escape(text: str) -> str:
-    """Element text: what XML cannot hold as `_xHHHH_`, then &, < and > escaped."""
-    return xstring(text).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    """Element text: what XML cannot hold as `_xHHHH_`, then &, < and > escaped, and a carriage return as a
+    character reference (a parser reads a bare one as a line feed: the text would not read back as written)."""
+    return xstring(text).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("\r", "&#13;")
 
 
 def quoteattr(text: str) -> str:
     """A quoted attribute value: escaped as element text, line breaks and tabs as character references, quoted
     as saxutils quotes."""
-    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    text = escape(text).replace("\n", "&#10;").replace("\t", "&#9;")
     if '"' not in text:
         return f'"{text}"'
     if "'" not in text:
