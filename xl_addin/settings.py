@@ -7,16 +7,10 @@ knows where it came from, and each key which commands use it, for `xlreg config 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 from xl_addin import resources
 from xl_addin.batch.inputs import ExcludeRule
@@ -27,6 +21,7 @@ from xl_addin.errors import ActionFailed
 from xl_addin.ooxml.guard import MIB, Limits
 from xl_addin.workbook.formats.mapping_file import load_mapping
 from xl_addin.workbook.formats.schema_file import load_schema
+from xl_addin.workbook.formats.toml_file import read_toml
 from xl_addin.workbook.writing.safe_write import DEFAULT_KEEP_BACKUPS
 
 READERS = ("validate", "priorities", "overdue", "clear", "snapshot", "Register tab")
@@ -111,20 +106,13 @@ def find_settings_file(start: Path) -> tuple[Path, Mapping[str, Any]] | None:
     for folder in [start, *start.parents]:
         candidate = folder / "xlreg.toml"
         if candidate.is_file():
-            return candidate, _read(candidate)
+            return candidate, read_toml(candidate, "settings file")
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
-            table = _read(candidate).get("tool", {}).get("xlreg")
+            table = read_toml(candidate, "settings file").get("tool", {}).get("xlreg")
             if isinstance(table, dict):
                 return candidate, table
     return None
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ActionFailed(f"The settings file {path} could not be read: {error}") from None
 
 
 def _checked(key: str, value: Any, source: str, folder: Path) -> Any:

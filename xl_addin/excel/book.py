@@ -34,6 +34,9 @@ from xl_addin.engine.register import CellError, HeaderLayout, Register, build_re
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.errors import ActionFailed
 
+# What an import or a measurement adds that the Register tab leaves to the command, in a sentence's words
+_PART_WORDS: dict[MarkPart, str] = {"date formats": "date formats", "grown table": "rows to the register's table",
+                                    "added column": "a column", "log sheet": "a log sheet"}
 SHEET_VERY_HIDDEN = 2  # XlSheetVisibility.xlSheetVeryHidden
 FINDINGS_TABLE_STYLE = "TableStyleLight9"  # plain banding; the header stays readable when printed
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
@@ -112,8 +115,8 @@ class ExcelBook:
     def cannot(self, part: MarkPart) -> str | None:
         # the Register tab validates, ranks, marks overdue items and snapshots; feeding and measuring a register
         # (which need these) are the command's: it writes the saved workbook as a package
-        return (f"the Register tab cannot write a {part} into the open workbook; run xlreg import or xlreg measure "
-                "on the saved workbook")
+        return (f"the Register tab does not add {_PART_WORDS[part]} to the open workbook; run xlreg import or "
+                "xlreg measure on the saved workbook")
 
     def read_record(self) -> list[RecordEntry]:
         return self._read_record()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
@@ -12,11 +11,11 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
 
+from xl_addin.ooxml.package_edit import PackageUnreadable, relationships, rels_name
 from xl_addin.ooxml.refs import range_bounds
 from xl_addin.ooxml.xml_text import from_xstring
 
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -64,18 +63,14 @@ def missing_sheet_parts(archive: zipfile.ZipFile, sheets: dict[str, str]) -> lis
 
 def _internal_relationships(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
     """(id, type, target part name) for each of one part's internal relationships."""
-    folder, base = posixpath.split(part)
-    rels_name = posixpath.join(folder, "_rels", base + ".rels")
-    if rels_name not in archive.namelist():
+    name = rels_name(part)
+    if name not in archive.namelist():
         return []
-    found = []
-    for rel in _parse(archive, rels_name).iter(f"{_PKG_REL}Relationship"):
-        if rel.get("TargetMode") == "External":
-            continue
-        target = rel.get("Target", "")
-        name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        found.append((rel.get("Id", ""), rel.get("Type", ""), name))
-    return found
+    try:
+        return relationships(archive.read(name), part)
+    except PackageUnreadable:
+        _parse(archive, name)  # names the part and what is wrong with it
+        raise
 
 
 def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
@@ -115,13 +110,13 @@ def has_workbook_suffix(path: Path) -> bool:
 
 def _not_a_workbook(path: Path, head: bytes) -> str:
     """Why a file that is no zip package is not a workbook, in words that say what to do."""
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):  # what web pages export as "Excel" often is
+        return (f"{path.name} is a web page or XML file, not an Excel workbook (.xlsx or .xlsm): open it in Excel "
+                "and save it as an Excel Workbook (.xlsx).")
     if path.suffix.lower() in _TEXT_SUFFIXES or (head and all(32 <= b < 127 or b in b"\t\r\n" for b in head)):
         return (f"{path.name} is a text file (CSV), not an Excel workbook: to check it as a register, open it in "
                 "Excel and save it as an Excel Workbook (.xlsx); to bring its rows into a register as items, use "
                 "xlreg import.")
-    if head.startswith(b"<"):
-        return (f"{path.name} is a web page or XML file, not an Excel workbook (.xlsx or .xlsm): open it in Excel "
-                "and save it as an Excel Workbook (.xlsx).")
     return (f"{path.name} is not an Excel workbook (.xlsx or .xlsm): its content is not a workbook's. Open it in "
             "Excel and save it as an Excel Workbook (.xlsx).")
 
@@ -138,14 +133,12 @@ def workbook_part(archive: zipfile.ZipFile) -> str:
     names = set(archive.namelist())
     if "_rels/.rels" in names:
         try:  # a damaged root index does not hide a workbook part where Excel keeps it
-            root = _parse(archive, "_rels/.rels")
-        except NotAWorkbook:
-            root = None
-        for rel in root.iter(f"{_PKG_REL}Relationship") if root is not None else ():
-            if rel.get("Type", "").endswith("/officeDocument"):
-                target = rel.get("Target", "").lstrip("/")
-                if target in names:
-                    return target
+            found = relationships(archive.read("_rels/.rels"), "")
+        except PackageUnreadable:
+            found = []
+        for _, kind, target in found:
+            if kind.endswith("/officeDocument") and target in names:
+                return target
     if "xl/workbook.xml" in names:
         return "xl/workbook.xml"
     if "content.xml" in names:
@@ -261,10 +254,12 @@ def sheet_texts(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[int, dict
     shared: list[str] | None = None
     for position, row in enumerate(ElementTree.fromstring(archive.read(part)).iter(f"{_MAIN}row"), start=1):
         values: dict[int, str] = {}
+        previous = 0
         for cell in row.iter(f"{_MAIN}c"):
             kind, value = cell.get("t", "n"), cell.find(f"{_MAIN}v")
             if kind == "inlineStr":
-                text = "".join(node.text or "" for node in cell.iter(f"{_MAIN}t"))
+                found = cell.find(f"{_MAIN}is")
+                text = _string_text(found) if found is not None else ""
             elif kind == "s" and value is not None:
                 shared = _shared_strings(archive) if shared is None else shared
                 index = int(value.text or "0") if (value.text or "0").isdigit() else -1
@@ -273,8 +268,9 @@ def sheet_texts(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[int, dict
                 text = value.text or "" if value is not None else ""
             try:
                 column = range_bounds(cell.get("r", ""))[0]
-            except ValueError:
-                column = len(values) + 1
+            except ValueError:  # a cell without its reference is in the column after the one before it
+                column = previous + 1
+            previous = column
             values[column] = from_xstring(text)
         number = row.get("r")
         yield (int(number) if number and number.isdigit() else position), values
@@ -285,4 +281,10 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     if not names:
         return []
     root = ElementTree.fromstring(archive.read(names[0]))
-    return ["".join(node.text or "" for node in item.iter(f"{_MAIN}t")) for item in root.iter(f"{_MAIN}si")]
+    return [_string_text(item) for item in root.iter(f"{_MAIN}si")]
+
+
+def _string_text(item: Element) -> str:
+    """A string item's text: its own, or its runs' (not the phonetic guide a Japanese text may carry)."""
+    return "".join(node.text or "" for child in item if child.tag in (f"{_MAIN}t", f"{_MAIN}r")
+                   for node in ([child] if child.tag == f"{_MAIN}t" else child.iter(f"{_MAIN}t")))

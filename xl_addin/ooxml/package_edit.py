@@ -78,7 +78,8 @@ def remove_relationship(rels: str, rel_id: str) -> str:
 
 
 def relationships(rels: bytes | str | None, source: str) -> list[tuple[str, str, str]]:
-    """(id, type, target part name) of a part's internal relationships."""
+    """(id, type, target part name) of a part's internal relationships (the one reader of them: package
+    inspection and editing both go through it)."""
     if not rels:
         return []
     try:
@@ -87,7 +88,7 @@ def relationships(rels: bytes | str | None, source: str) -> list[tuple[str, str,
         raise PackageUnreadable(f"the relationships of {source} cannot be read ({error})") from None
     folder = posixpath.dirname(source)
     found = []
-    for element in root:
+    for element in root.iter(f"{{{PACKAGE_REL}}}Relationship"):
         if element.get("TargetMode") == "External":
             continue
         target = element.get("Target", "")

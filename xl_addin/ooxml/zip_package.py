@@ -86,14 +86,16 @@ def deflate(chunks: Iterable[bytes], target: BinaryIO, *, level: int = 6) -> tup
     worker = threading.Thread(target=compress, daemon=True)
     worker.start()
     try:
-        pending = b""
+        pending: list[bytes] = []
+        size = 0
         for chunk in chunks:
-            pending += chunk
-            if len(pending) >= CHUNK:  # a few large pieces hand over better than many small ones
-                work.put(pending)
-                pending = b""
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= CHUNK:  # a few large pieces hand over better than many small ones
+                work.put(b"".join(pending))
+                pending, size = [], 0
         if pending:
-            work.put(pending)
+            work.put(b"".join(pending))
     finally:
         work.put(None)
         worker.join()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from xl_addin.engine.feeds.mapping import FeedKind, FeedMapping, MappingError, mapping_from_document
 from xl_addin.errors import ActionFailed, not_found
-from xl_addin.workbook.formats.mapping_file import read_toml
+from xl_addin.workbook.formats.toml_file import read_toml
 
 DEFAULT_MAPPINGS: dict[FeedKind, str] = {"findings": "findings-log", "tickets": "servicenow-incidents",
                                          "csat": "survey"}
@@ -22,7 +22,7 @@ def shipped_mappings() -> dict[str, str]:
     """Name -> its description, for the help and the README."""
     found = {}
     for path in sorted(feeds_dir().glob("*.toml")):
-        found[path.stem] = str(read_toml(path).get("description", ""))
+        found[path.stem] = str(read_toml(path, "feed mapping file").get("description", ""))
     return found
 
 
@@ -36,7 +36,7 @@ def load_feed_mapping(named: str | None, kind: FeedKind) -> FeedMapping:
             raise ActionFailed(f"{not_found('Mapping', name)}. The shipped mappings are "
                                f"{', '.join(shipped_mappings())}; or give the path of a mapping file.")
     try:
-        mapping = mapping_from_document(read_toml(path), path.stem)
+        mapping = mapping_from_document(read_toml(path, "feed mapping file"), path.stem)
     except MappingError as error:
         raise ActionFailed(str(error)) from None
     if mapping.kind != kind:
@@ -53,6 +53,6 @@ def is_feed_mapping(named: str) -> bool:
     if path.suffix.lower() != ".toml" or not path.is_file():
         return False
     try:
-        return "kind" in read_toml(path)
+        return "kind" in read_toml(path, "feed mapping file")
     except ActionFailed:
         return False

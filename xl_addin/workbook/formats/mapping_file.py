@@ -21,18 +21,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 from xl_addin.engine.mapping import STATUS_PARTS, RegisterForm, RegisterMapping
 from xl_addin.engine.text_dates import DATE_ORDERS, DateOrder
-from xl_addin.errors import ActionFailed, not_found
+from xl_addin.errors import ActionFailed
+from xl_addin.workbook.formats.toml_file import read_toml
 
 _KEYS = {"sheet", "header-row", "date-order", "id-pattern", "columns", "values", "choices", "statuses",
          "source-file", "schema"}
@@ -40,21 +35,9 @@ _KEYS = {"sheet", "header-row", "date-order", "id-pattern", "columns", "values",
 FEED_KEYS = {"kind", "nulls", "duplicate-headers", "latest-by", "thresholds", "sources"}
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """A mapping file's TOML (a register's or a feed's); ActionFailed, in plain words, when it cannot be read."""
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ActionFailed(not_found("Mapping file", path)) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ActionFailed(f"The mapping file {path} could not be read: {error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ActionFailed(f"The mapping file {path.name} is not valid TOML ({error}).") from None
-
-
 def load_mapping(path: Path) -> RegisterMapping:
     """The mapping in a TOML file; ActionFailed, in plain words, when it cannot be used."""
-    return mapping_from(read_toml(path), source=path.name)
+    return mapping_from(read_toml(path, "mapping file"), source=path.name)
 
 
 def mapping_from(document: dict[str, Any], *, source: str) -> RegisterMapping:
