@@ -123,3 +123,13 @@ def test_values_are_normalised(tmp_path: Path, schema) -> None:
     assert values["Customer impact"] == 2 and isinstance(values["Customer impact"], int)
     assert values["Description"] == "Add trend data"
     assert check_file(path, schema, today=AS_OF).findings == ()
+
+
+def test_where_no_thread_can_start_the_reader_scans_for_errors_in_line(schema, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pyodide (xlwings Lite) starts no thread: the error-cell scan is made in line, with the same reading."""
+    sample = resources.sample_path()
+    expected = check_file(sample, schema, today=AS_OF).findings
+    assert expected
+    monkeypatch.setattr("xl_addin.workbook.reading.reader.can_start_threads", lambda: False)
+    monkeypatch.setattr("xl_addin.workbook.reading.reader._error_scanner", lambda: pytest.fail("a thread started"))
+    assert check_file(sample, schema, today=AS_OF).findings == expected

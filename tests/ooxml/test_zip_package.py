@@ -103,3 +103,13 @@ def test_a_failure_while_compressing_reaches_the_caller() -> None:
 
     with pytest.raises(OSError, match="No space left"):
         deflate([b"x" * CHUNK] * 20, Full())
+
+
+def test_where_no_thread_can_start_the_same_bytes_are_deflated_in_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    chunks = [b"<row>%d</row>" % number for number in range(50_000)]
+    threaded = io.BytesIO()
+    expected = deflate(chunks, threaded)
+    monkeypatch.setattr("xl_addin.ooxml.zip_package.can_start_threads", lambda: False)
+    in_line = io.BytesIO()
+    assert deflate(chunks, in_line) == expected
+    assert in_line.getvalue() == threaded.getvalue()

@@ -1,20 +1,16 @@
-"""What the engine makes of a register, as plain JSON: run under CPython and under Pyodide, the two must match.
+"""What the engine makes of a register through the public API, as plain JSON: run under CPython and under Pyodide,
+the two must match.
 
-Reads the workbook at `REGISTER` (set by the caller) with the default schema, as of 2026-11-25, and prints one
-JSON document: the rows read, every finding, the priorities, the overdue items and the snapshot's tables.
+Opens the workbook with `xl_addin.open_register(path)` and its defaults (the default schema, the default reader)
+as a script in xlwings Lite or JupyterLite would, and prints one JSON document as of 2026-11-25: the rows read,
+every finding, the priorities, the overdue items and the snapshot's tables.
 """
 
 import datetime as dt
 import json
-from pathlib import Path
 
-from xl_addin import resources
-from xl_addin.engine.overdue import overdue_items
-from xl_addin.engine.priorities import compute_priorities
+import xl_addin
 from xl_addin.engine.snapshot import take_snapshot
-from xl_addin.engine.validate import check_register
-from xl_addin.workbook.formats.schema_file import load_schema
-from xl_addin.workbook.reading.reader import read_register
 
 AS_OF = dt.date(2026, 11, 25)
 
@@ -24,13 +20,12 @@ def _plain(value):
 
 
 def summary(path):
-    schema = load_schema(resources.default_schema_path())
-    register = read_register(Path(path), schema, reader="openpyxl")
-    findings = check_register(register, schema, today=AS_OF)
-    priorities = compute_priorities(register, schema)
-    late = overdue_items(register, schema, as_of=AS_OF)
-    snapshot = take_snapshot(register, schema, as_of=dt.datetime(2026, 11, 25, 9), previous_review=None,
-                             register_sha256="0" * 64)
+    register = xl_addin.open_register(path)
+    findings = register.findings(as_of=AS_OF)
+    priorities = register.priorities()
+    late = register.overdue(as_of=AS_OF)
+    snapshot = take_snapshot(register.register, register.schema, as_of=dt.datetime(2026, 11, 25, 9),
+                             previous_review=None, register_sha256="0" * 64)
     return {
         "rows": len(register),
         "findings": [[f.code, f.cell, f.message] for f in findings],

@@ -7,6 +7,7 @@ import { basename } from "node:path";
 const [pyodideDir, summaryPath, registerPath, ...wheels] = process.argv.slice(2);
 const { loadPyodide } = await import(`${pyodideDir}/pyodide.mjs`);
 const pyodide = await loadPyodide({ indexURL: `${pyodideDir}/` });
+process.stderr.write(`pyodide ${pyodide.version}\n`);
 pyodide.FS.mkdirTree("/wheels");
 for (const wheel of wheels) {
   pyodide.FS.writeFile(`/wheels/${basename(wheel)}`, readFileSync(wheel));
@@ -17,7 +18,7 @@ import os, site, sys, zipfile
 target = site.getsitepackages()[0]
 for name in sorted(os.listdir("/wheels")):
     zipfile.ZipFile("/wheels/" + name).extractall(target)
-print("pyodide", sys.version.split()[0], sys.platform, file=sys.stderr)
+print("python", sys.version.split()[0], sys.platform, file=sys.stderr)
 `);
 pyodide.globals.set("SUMMARY_SOURCE", readFileSync(summaryPath, "utf8"));
 const output = pyodide.runPython(`

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from xl_addin.runtime import can_start_threads
+
 _LOCAL = struct.Struct("<4s5H3L2H")
 _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _END = struct.Struct("<4s4H2LH")
@@ -61,8 +63,18 @@ def deflate(chunks: Iterable[bytes], target: BinaryIO, *, level: int = 6) -> tup
     """Write `chunks` raw-deflated to `target`; return (CRC-32, size, compressed size).
 
     zlib lets go of the interpreter while it works, so the compressing is done in a thread of its own, beside
-    whatever makes the chunks (an edited sheet, say)."""
+    whatever makes the chunks (an edited sheet, say), where a thread can start."""
     compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    if not can_start_threads():  # Pyodide: compressed in line
+        crc = size = compressed = 0
+        for chunk in chunks:
+            crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+            packed = compressor.compress(chunk)
+            compressed += len(packed)
+            target.write(packed)
+        packed = compressor.flush()
+        target.write(packed)
+        return crc, size, compressed + len(packed)
     work: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
     totals = [0, 0, 0]  # CRC, size, compressed size
     failure: list[BaseException] = []

@@ -33,6 +33,7 @@ from xl_addin.ooxml.package import (
     workbook_part,
 )
 from xl_addin.ooxml.refs import range_bounds
+from xl_addin.runtime import can_start_threads
 from xl_addin.workbook.reading.columns_grid import NATIVE_FROM_BYTES, FormulaErrorsFound, native_sheets
 from xl_addin.workbook.reading.grid import Grid
 
@@ -113,7 +114,8 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
     # calamine reads #REF! and its kind as empty cells, so a workbook holding error cells is read by openpyxl.
     # Whether it does is a byte search of its sheets, made in a thread while calamine parses (it lets go of
     # the interpreter), so that it costs no time.
-    has_errors = _error_scanner().submit(_has_error_cells, path, sheets)
+    has_errors = _error_scanner().submit(_has_error_cells, path, sheets) if can_start_threads() else \
+        _Done(_has_error_cells(path, sheets))
     try:
         found = _read_with(path, ["calamine", "openpyxl"], package, schema, file, workbook, native,
                            stop_at_errors=True)
@@ -126,6 +128,19 @@ def read_register(path: Path, schema: RegisterSchema, *, name: str | None = None
     if has_errors.result():  # the large sheets through the native reader, read as openpyxl reads them
         return _read_with(path, ["openpyxl"], package, schema, file, workbook, native)
     return found
+
+
+class _Done:
+    """A scan made in line, where no thread can start (Pyodide), answering as a submitted one does."""
+
+    def __init__(self, answer: bool) -> None:
+        self.answer = answer
+
+    def result(self) -> bool:
+        return self.answer
+
+    def cancel(self) -> bool:
+        return False
 
 
 _scanner: Executor | None = None
