@@ -1,8 +1,9 @@
 """Marks: a plain description of what to change in a workbook, built by the engine, applied by a writer.
 
 Marks are shaped for batching: whole columns of values over one block of rows, and fills over contiguous
-blocks of rows, so the xlwings adapter can apply them in a handful of Excel calls and the openpyxl writer
-in one pass. Tool-made fills and notes are recorded by kind so a later run can remove exactly its own.
+blocks of rows, so the xlwings adapter can apply them in a handful of Excel calls and the package writer in
+one pass over each sheet (mark_writing is the one order of applying them). Tool-made fills and notes are
+recorded by kind so a later run can remove exactly its own.
 """
 
 from __future__ import annotations

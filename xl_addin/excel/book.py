@@ -3,8 +3,9 @@
 Every call into Excel is a round trip (tens of microseconds to milliseconds each), so the number of calls must
 not grow with the register: one read of the table's whole range; one write per column of values; one fill
 per contiguous block of rows; one call per note or Findings-sheet link (those follow the number of findings).
-The marks and the very hidden record of the tool's own marks are the same as the openpyxl writer's, so a
-workbook marked in Excel and one marked by the xlreg command look alike and can clear each other's marks.
+The marks and the very hidden record of the tool's own marks are the same as the package writer's
+(engine.mark_writing applies them for both), so a workbook marked in Excel and one marked by the xlreg command
+look alike and can clear each other's marks.
 """
 
 from __future__ import annotations
@@ -181,6 +182,11 @@ class ExcelBook:
         colour = cell.color
         if colour is None or colour in {_rgb(under) for under in UNDERLAYS}:  # a mark shows over overdue
             cell.color = hex_colour(note.colour)
+        self._note_text(cell, note, ours=ours)
+
+    @staticmethod
+    def _note_text(cell: Any, note: CellNote, *, ours: bool) -> None:
+        """The note's text on the cell: added, or in place of the tool's own; a person's note stays."""
         existing = cell.note
         if existing is None:
             cell.add_note(note.note)

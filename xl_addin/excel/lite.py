@@ -76,11 +76,7 @@ class LiteBook(ExcelBook):
     def _note(self, note: CellNote, *, ours: bool) -> None:
         cell = self._sheet(note.sheet).range((note.row, note.column))
         cell.color = hex_colour(note.colour)
-        existing = cell.note
-        if existing is None:
-            cell.add_note(note.note)
-        elif ours:
-            existing.text = note.note
+        self._note_text(cell, note, ours=ours)
 
     def _remove(self, entry: RecordEntry, underlay: Underlay) -> None:
         if entry.sheet not in [sheet.name for sheet in self.book.sheets]:

@@ -146,21 +146,24 @@ def every_cell_referenced(body: bytes, prefix: bytes = b"") -> bool:
             == body.count(opening + b' r="'))
 
 
-def cell_at(body: bytes, start: int) -> Cell | None:
-    """The cell whose opening tag starts at `start` (None: no cell with a reference there)."""
-    match = CELL.match(body, start)
-    if match is None:
-        return None
-    reference = REFERENCE.search(match.group(2))
-    if reference is None:
-        return None
+def _cell(match: re.Match[bytes], body: bytes, column: int) -> Cell:
+    """The cell whose opening tag is `match`, to its end."""
     if match.group(3) == b"/":
         end, inner = match.end(), None
     else:
         close = b"</" + match.group(1) + b"c>"
         end = body.index(close, match.end()) + len(close)
         inner = body[match.end():end - len(close)]
-    return Cell(column_number(reference.group(1)), start, end, match.group(1), match.group(2), inner)
+    return Cell(column, match.start(), end, match.group(1), match.group(2), inner)
+
+
+def cell_at(body: bytes, start: int) -> Cell | None:
+    """The cell whose opening tag starts at `start` (None: no cell with a reference there)."""
+    match = CELL.match(body, start)
+    reference = REFERENCE.search(match.group(2)) if match is not None else None
+    if match is None or reference is None:
+        return None
+    return _cell(match, body, column_number(reference.group(1)))
 
 
 def all_cells(body: bytes) -> list[Cell]:
@@ -175,16 +178,9 @@ def all_cells(body: bytes) -> list[Cell]:
             position = start + 1
             continue
         reference = REFERENCE.search(match.group(2))
-        column = column_number(reference.group(1)) if reference else previous + 1
-        previous = column
-        if match.group(3) == b"/":
-            end, inner = match.end(), None
-        else:
-            close = b"</" + match.group(1) + b"c>"
-            end = body.index(close, match.end()) + len(close)
-            inner = body[match.end():end - len(close)]
-        cells.append(Cell(column, start, end, match.group(1), match.group(2), inner))
-        position = end
+        previous = column_number(reference.group(1)) if reference else previous + 1
+        cells.append(_cell(match, body, previous))
+        position = cells[-1].end
     return cells
 
 

@@ -17,17 +17,10 @@ def write_new_file(target: Path, write: Callable[[Path], Any]) -> Path:
 
     A crash, a full disk or a refused permission leaves no partial file behind; the message says which.
     """
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=".xlreg-", suffix=target.suffix, dir=target.parent)
-    except OSError as error:
-        raise WriteRefused(os_message(error, target)) from None
-    os.close(handle)
-    temporary = Path(name)
+    temporary = temporary_beside(target)
     try:
         write(temporary)
-        with temporary.open("rb") as written:
-            os.fsync(written.fileno())
+        fsync_file(temporary)
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
     except OSError as error:
@@ -35,6 +28,23 @@ def write_new_file(target: Path, write: Callable[[Path], Any]) -> Path:
     finally:
         temporary.unlink(missing_ok=True)
     return target
+
+
+def temporary_beside(target: Path, *, after: str = "") -> Path:
+    """A new, empty file in the target's folder (so that renaming it over the target is atomic), its folder made
+    if need be; WriteRefused, in words and followed by `after`, when the folder cannot take it."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=".xlreg-", suffix=target.suffix, dir=target.parent)
+    except OSError as error:
+        raise WriteRefused(os_message(error, target) + after) from None
+    os.close(handle)
+    return Path(name)
+
+
+def fsync_file(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
 
 
 def copy_new_file(source: Path, target: Path) -> Path:

@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import stat
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +37,7 @@ from xl_addin.ooxml.package_session import CannotWrite
 from xl_addin.ooxml.sheet_edit import MadeBadXml
 from xl_addin.ooxml.styles import StylesUnreadable
 from xl_addin.ooxml.zip_package import PackageTooLarge, same_entry
-from xl_addin.workbook.writing.atomic import os_message
+from xl_addin.workbook.writing.atomic import fsync_file, os_message, temporary_beside
 from xl_addin.workbook.writing.locks import refuse_if_locked
 from xl_addin.workbook.writing.package_marks import PackageMarks
 
@@ -153,11 +152,6 @@ def _parses(archive: zipfile.ZipFile, name: str) -> bool:
     return True
 
 
-def _fsync(path: Path) -> None:
-    with path.open("rb") as handle:
-        os.fsync(handle.fileno())
-
-
 def _fsync_folder(folder: Path) -> None:
     try:
         descriptor = os.open(folder, os.O_RDONLY)
@@ -178,7 +172,7 @@ def _backup(original: Path, now: dt.datetime, keep: int = DEFAULT_KEEP_BACKUPS) 
     folder.mkdir(exist_ok=True)
     backup = folder / f"{original.stem}.{now:%Y%m%d-%H%M%S-%f}{original.suffix}"
     shutil.copy2(original, backup)
-    _fsync(backup)
+    fsync_file(backup)
     ours = sorted(path for path in folder.iterdir() if path.suffix == original.suffix
                   and path.stem.startswith(original.stem + ".")
                   and _BACKUP_STAMP.fullmatch(path.stem[len(original.stem):]) is not None)
@@ -217,13 +211,7 @@ def write_marks(source: Path, marks: Marks, output: Output, *, limits: Limits = 
         refuse_if_read_only(source)
     elif target.exists():
         refuse_if_locked(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=".xlreg-", suffix=target.suffix, dir=target.parent)
-    except OSError as error:
-        raise WriteRefused(_os_message(error, target)) from None
-    os.close(handle)
-    temporary = Path(name)
+    temporary = temporary_beside(target, after=_NOT_CHANGED)
     try:
         built = _write_package(source, marks, temporary, limits)
         if in_place and not built.changed:
@@ -231,7 +219,7 @@ def write_marks(source: Path, marks: Marks, output: Output, *, limits: Limits = 
         check_kept(source, temporary, built.owned, built.streamed)
         # mkstemp makes the file private; give the result the permissions the workbook had.
         shutil.copymode(target if target.exists() else source, temporary)
-        _fsync(temporary)
+        fsync_file(temporary)
         backup = _backup(source, dt.datetime.now(), output.keep_backups) if in_place else None
         os.replace(temporary, target)
         _fsync_folder(target.parent)
@@ -256,5 +244,8 @@ def write_marks(source: Path, marks: Marks, output: Output, *, limits: Limits = 
         temporary.unlink(missing_ok=True)
 
 
+_NOT_CHANGED = " The original workbook was not changed."
+
+
 def _os_message(error: OSError, target: Path) -> str:
-    return os_message(error, target) + " The original workbook was not changed."
+    return os_message(error, target) + _NOT_CHANGED
