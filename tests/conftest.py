@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.libreoffice import LibreOffice, soffice
 from xl_addin.engine.schema import RegisterSchema
@@ -12,6 +13,11 @@ from xl_addin.resources import default_schema_path
 from xl_addin.workbook.formats.schema_file import load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
+# In CI the property tests draw the same examples on every run, so that a run can be repeated; elsewhere each run
+# explores new ones (and keeps what it found in .hypothesis/).
+hypothesis_settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 AS_OF = dt.date(2026, 11, 25)
 
 

@@ -188,7 +188,7 @@ def test_a_write_interrupted_at_any_step_leaves_the_original_intact(
     elif step == "copymode":
         monkeypatch.setattr(safe_write.shutil, "copymode", _explode)
     elif step == "fsync":
-        monkeypatch.setattr(safe_write, "_fsync", _explode)
+        monkeypatch.setattr(safe_write, "fsync_file", _explode)
     elif step == "backup":
         monkeypatch.setattr(safe_write, "_backup", _explode)
     elif step == "replace":

@@ -137,6 +137,10 @@ class Cell:
     head: bytes  # the attributes of the opening tag
     inner: bytes | None  # None for a self-closing cell
 
+    @property
+    def referenced(self) -> bool:
+        return REFERENCE.search(self.head) is not None
+
 
 def every_cell_referenced(body: bytes, prefix: bytes = b"") -> bool:
     """Whether every cell of the row opens with its reference, as Excel writes them: then a column not found by
@@ -182,6 +186,18 @@ def all_cells(body: bytes) -> list[Cell]:
         cells.append(_cell(match, body, previous))
         position = cells[-1].end
     return cells
+
+
+def with_references(body: bytes, cells: list[Cell], row: int) -> bytes:
+    """The row's cells, each written with the reference it stands for where it had none."""
+    pieces, position = [], 0
+    for cell in cells:
+        if not cell.referenced:
+            at = cell.start + len(cell.prefix) + 2  # after "<c"
+            pieces += [body[position:at], b' r="' + column_letter_bytes(cell.column) + b"%d" % row + b'"']
+            position = at
+    pieces.append(body[position:])
+    return b"".join(pieces)
 
 
 class _Composed:
@@ -282,8 +298,12 @@ class RowContext:
                 replaced[column] = text
         if not replaced:
             return None
-        pieces, position = [], 0
         inserted = sorted(column for column in replaced if column not in by_column)
+        if (inserted or b"" in replaced.values()) and not all(cell.referenced for cell in cells):
+            # a cell without its reference is in the column after the cell before it: before a cell comes or
+            # goes, each is given the reference it stood for, so that none moves
+            return self.edit_general(prefix, head, with_references(body, cells, number), number, edit, row_format)
+        pieces, position = [], 0
         added = set(inserted)
         for cell in sorted(cells, key=lambda cell: cell.start):
             while inserted and inserted[0] < cell.column:
