@@ -117,6 +117,10 @@ def spans(head: bytes, columns: set[int]) -> bytes:
     return set_attributes(head, {b"spans": f"{low}:{high}".encode()})
 
 
+def _read_in_full() -> bool:
+    raise ReadInFull
+
+
 def row_xml(prefix: bytes, head: bytes, body: bytes) -> bytes:
     """A row edited: b"" when it is left with no cell and nothing but its number (no row, as an empty cell in
     the format it would have anyway is no cell); without cells, self-closing, as Excel writes it."""
@@ -144,10 +148,10 @@ class Cell:
 
 def every_cell_referenced(body: bytes, prefix: bytes = b"") -> bool:
     """Whether every cell of the row opens with its reference, as Excel writes them: then a column not found by
-    its reference has no cell. (A cell without one takes the column after the cell before it.)"""
+    its reference has no cell. (A cell without one takes the column after the cell before it.) Errs towards no:
+    a rich text's `<color>` counts as a cell without its reference, and the row is read in full."""
     opening = b"<" + prefix + b"c"
-    return (body.count(opening + b" ") + body.count(opening + b">") + body.count(opening + b"/")
-            == body.count(opening + b' r="'))
+    return body.count(opening) == body.count(opening + b' r="')
 
 
 def _cell(match: re.Match[bytes], body: bytes, column: int) -> Cell:
@@ -326,8 +330,9 @@ class RowContext:
         """Values only (totals, ranks): the lean way for a row whose cells carry their references. A value for
         a column the row has no cell in goes before the row's next cell; the search for that cell also tells
         which columns between are empty, so the next value's place is often known already."""
-        if edit.formats or prefix or row_format is not None or not body or not every_cell_referenced(body):
+        if edit.formats or prefix or row_format is not None or not body:
             raise ReadInFull
+        referenced = False  # whether every cell carries its reference: asked once a reference is not found
         columns = edit.columns()
         quote = b"%d\"" % row
         find = body.find
@@ -344,10 +349,14 @@ class RowContext:
                 if cell is None or cell.column != column:
                     raise ReadInFull
                 text = self.edit_cell(b"", cell, column, row, edit, None)
+                if text == b"" and not referenced:
+                    referenced = every_cell_referenced(body) or _read_in_full()
                 if text is not None:
                     pieces += [body[position:start], text]
                     position = cell.end
                 continue
+            if not referenced:  # no cell has its reference: it may still be there, without one
+                referenced = every_cell_referenced(body) or _read_in_full()
             value = edit.values[column]
             if value is None:
                 continue

@@ -202,11 +202,11 @@ class SheetEditor:
         fill across the row) goes by shape and a narrow one cell by cell; told which, the editor tries those."""
         context = self.context
         chosen = self.strategies != STRATEGIES
-        wide = len(edit.columns()) > NARROW
         for strategy in self.strategies:
             try:
                 if strategy == "values":
                     return context.edit_values(prefix, head, body, number, edit, row_format)
+                wide = len(edit.columns()) > NARROW
                 if strategy == "shape" and (wide or chosen):
                     return self._shapes.edit(prefix, head, body, number, edit, row_format)
                 if strategy == "narrow" and (not wide or chosen):
