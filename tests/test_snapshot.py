@@ -28,6 +28,9 @@ from xl_addin.workbook.formats.snapshot_json import load_snapshot
 from xl_addin.workbook.writing.snapshot_book import NONE_SUFFIX
 
 GOLDEN = Path(__file__).parent / "golden" / "sample_snapshot.json"
+# The same review written by the snapshot format's version 1 (items as rows): still read by diff and by a later
+# review.
+GOLDEN_V1 = Path(__file__).parent / "golden" / "sample_snapshot_v1.json"
 AS_OF_MOMENT = "2026-11-25T09:00"
 LAST_REVIEW = "2026-08-31"
 
@@ -54,13 +57,34 @@ def test_the_sample_snapshot_json_equals_the_golden_file(sample_snapshot: tuple[
     if os.environ.get("XLREG_UPDATE_GOLDEN"):
         GOLDEN.parent.mkdir(exist_ok=True)
         shutil.copyfile(document_path, GOLDEN)
-    assert produced == json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert produced == load_snapshot(GOLDEN)
     assert document_path.read_text(encoding="utf-8") == GOLDEN.read_text(encoding="utf-8")  # key order too
+
+
+def test_the_review_figures_are_those_format_version_1_held() -> None:
+    """Version 2 adds the headline, units, notes, the unrated table and the register's own columns; every table
+    and cell version 1 held is as it was."""
+    now, then = load_snapshot(GOLDEN), load_snapshot(GOLDEN_V1)
+    assert then["formatVersion"] == 1 and now["formatVersion"] == 2
+    tables = {table["key"]: table for table in now["review"]}
+    for table in then["review"]:
+        assert {key: value for key, value in tables[table["key"]].items() if key not in ("units", "note")} == table
+    assert [key for key in tables if key not in {table["key"] for table in then["review"]}] == ["unrated"]
+    assert [column for column in now["columns"] if column not in then["columns"]] == ["Notes"]
+    for old, new in zip(then["items"], now["items"], strict=True):
+        assert old["row"] == new["row"]
+        assert {column: new["values"][column] for column in old["values"]} == old["values"]
+
+
+def test_diff_reads_a_version_1_snapshot_beside_a_version_2_one() -> None:
+    from xl_addin.engine.review_diff import diff_snapshots
+
+    assert diff_snapshots(load_snapshot(GOLDEN_V1), load_snapshot(GOLDEN)).changes == ()
 
 
 def test_golden_figures_match_the_sample_by_hand() -> None:
     """A few figures checked by reading the sample register directly, so the golden file is not taken on trust."""
-    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    golden = load_snapshot(GOLDEN)
     tables = {table["key"]: table for table in golden["review"]}
     assert golden["previousReview"] == LAST_REVIEW and golden["asOf"] == "2026-11-25T09:00:00"
     # closed after 2026-08-31: IMP-0043 (2026-10-09), IMP-0046 (2026-10-21), IMP-0042 (2026-11-07)
@@ -79,7 +103,7 @@ def test_golden_figures_match_the_sample_by_hand() -> None:
 def test_the_review_pack_figures_match_the_sample_by_hand() -> None:
     """On-time closure, open items' age, effectiveness, corrective actions against improvements, entries per
     source and the data-quality line, each worked out here from the sample's cells."""
-    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    golden = load_snapshot(GOLDEN)
     tables = {table["key"]: table for table in golden["review"]}
     sheet = openpyxl.load_workbook(sample_path())["Register"]
     rows = list(sheet.iter_rows(values_only=True))
@@ -130,9 +154,13 @@ def _iso(value: Any) -> Any:
     return value
 
 
-def _table_from_sheet(sheet: Worksheet, title: str) -> tuple[list[str], list[list[Any]]]:
+def _table_from_sheet(sheet: Worksheet, title: str) -> tuple[list[str], list[list[Any]]] | None:
     rows = list(sheet.iter_rows(values_only=True))
-    start = next(index for index, cells in enumerate(rows) if cells[0] in (title, title + NONE_SUFFIX))
+    start = next((index for index, cells in enumerate(rows) if cells[0] in (title, title + NONE_SUFFIX)), None)
+    if start is None:
+        return None
+    while rows[start + 1][1] is None and rows[start + 1][0] is not None:  # a note under the title
+        start += 1
     columns = [cell for cell in rows[start + 1] if cell is not None]
     body = []
     for cells in rows[start + 2:]:
@@ -142,19 +170,33 @@ def _table_from_sheet(sheet: Worksheet, title: str) -> tuple[list[str], list[lis
     return columns, body
 
 
+def _cover_lines(workbook_path: Path) -> dict[str, Any]:
+    """The Review sheet's label: value lines (the headline figures and what the review rests on)."""
+    review = openpyxl.load_workbook(workbook_path)["Review"]
+    return {row[0]: row[1] for row in review.iter_rows(values_only=True) if row[0] is not None and len(row) > 1}
+
+
 def test_every_review_table_in_the_workbook_equals_the_json(sample_snapshot: tuple[Path, Path]) -> None:
     workbook_path, document_path = sample_snapshot
     document = load_snapshot(document_path)
-    review = openpyxl.load_workbook(workbook_path)["Review"]
-    assert len(document["review"]) == 17
+    workbook = openpyxl.load_workbook(workbook_path)
+    sections = workbook.sheetnames[2:-1]
+    assert workbook.sheetnames[:2] == ["Review", "Charts"] and workbook.sheetnames[-1] == "Register"
+    assert sections == ["Since the last review", "Overdue and on hold", "Priorities", "Effectiveness and velocity",
+                        "Entries by source", "The register in numbers", "Data quality"]
+    assert len(document["review"]) == 18
     for table in document["review"]:
-        columns, rows = _table_from_sheet(review, table["title"])
+        found = [read for name in sections if (read := _table_from_sheet(workbook[name], table["title"]))]
+        assert len(found) == 1, table["key"]
+        columns, rows = found[0]
         assert columns == table["columns"], table["key"]
         assert rows == table["rows"], table["key"]
-    header = {row[0]: row[1] for row in review.iter_rows(min_row=2, max_row=10, values_only=True)}
-    assert header["Register file"] == "sample_register.xlsx"
-    assert header["SHA-256"] == document["register"]["sha256"]
-    assert header["Previous review"].date().isoformat() == LAST_REVIEW
+    lines = _cover_lines(workbook_path)
+    assert lines["Register file"] == "sample_register.xlsx"
+    assert lines["SHA-256"] == document["register"]["sha256"]
+    assert lines["Previous review"].date().isoformat() == LAST_REVIEW
+    for figure in document["headline"]:
+        assert lines[figure["label"]] == figure["value"], figure
 
 
 def test_the_register_sheet_is_frozen_with_computed_columns(sample_snapshot: tuple[Path, Path]) -> None:
@@ -182,9 +224,10 @@ def test_the_workbook_is_values_only_with_native_charts_on_the_review_data(
     assert not any("<f>" in sheet or "<f " in sheet for sheet in sheets)
     assert not any("vbaProject" in name or "externalLink" in name for name in names)
     assert len(charts) == 4
+    sections = ("'The register in numbers'!", "'Effectiveness and velocity'!", "'Overdue and on hold'!")
     for chart in charts:
         references = re.findall(r"<(?:c:)?f>([^<]+)</(?:c:)?f>", chart)
-        assert references and all(reference.startswith("'Review'!") for reference in references), references
+        assert references and all(reference.startswith(sections) for reference in references), references
 
 
 def test_text_that_looks_like_a_formula_stays_text(schema, tmp_path: Path) -> None:
@@ -299,8 +342,7 @@ def test_the_snapshot_and_diff_agree_on_closed_and_new_items(tmp_path: Path) -> 
     assert sorted(row[0] for row in tables["closed-since"]["rows"]) == by_kind["closed"] == ["IMP-0047", "IMP-0049"]
     assert sorted(row[0] for row in tables["new-since"]["rows"]) == by_kind["new"] == ["IMP-0061"]
     assert second["sinceBasis"].startswith("state changes since the previous snapshot (as of 2026-11-25)")
-    review = openpyxl.load_workbook(folder / "sample_register_2026-12-09_090000.xlsx")["Review"]
-    lines = {row[0]: row[1] for row in review.iter_rows(min_row=2, max_row=14, values_only=True) if row[0]}
+    lines = _cover_lines(folder / "sample_register_2026-12-09_090000.xlsx")
     assert lines["Closed and new since"] == second["sinceBasis"]
     assert lines["Data quality"].startswith(f"{second['dataQuality']['findings'] - 2} errors")
 
@@ -347,20 +389,35 @@ def test_count_axes_tick_whole_numbers_and_no_review_label_is_cut(sample_snapsho
         unit = re.search(r'<valAx>.*<majorUnit val="([^"]+)"/>', chart)
         assert unit and float(unit.group(1)).is_integer() and float(unit.group(1)) >= 1
         assert '<numFmt formatCode="0" sourceLinked="0"/>' in chart
-    review = openpyxl.load_workbook(workbook_path)["Review"]
-    labels = [row[0] for row in review.iter_rows(values_only=True) if row[0] is not None and row[1] is not None]
-    assert review.column_dimensions["A"].width >= max(len(str(label)) for label in labels)
+    workbook = openpyxl.load_workbook(workbook_path)
+    for sheet in workbook.worksheets:
+        if sheet.title == "Charts":
+            continue
+        labels = [row[0] for row in sheet.iter_rows(values_only=True) if row[0] is not None and len(row) > 1
+                  and row[1] is not None]
+        if sheet.title == "Review":  # its labels have values beside them (a section's titles run on)
+            assert sheet.column_dimensions["A"].width >= max(len(str(label)) for label in labels)
 
 
 def _broken(document: dict[str, Any], change: str) -> dict[str, Any]:
     broken = json.loads(json.dumps(document))
     items, review = broken["items"], broken["review"]
+    version_1 = broken["formatVersion"] == 1
     if change == "cell":
-        items[3]["values"]["ID"] = [1]
+        if version_1:
+            items[3]["values"]["ID"] = [1]
+        else:
+            items["values"]["ID"][3] = [1]
     elif change == "row-number":
-        items[5]["row"] = 0
+        if version_1:
+            items[5]["row"] = 0
+        else:
+            items["row"][5] = 0
     elif change == "extra-key":
-        items[2]["extra"] = 1
+        if version_1:
+            items[2]["extra"] = 1
+        else:
+            items["extra"] = 1
     elif change == "table-row":
         review[1]["rows"].append("x")
     elif change == "table-cell":
@@ -372,27 +429,45 @@ def _broken(document: dict[str, Any], change: str) -> dict[str, Any]:
     elif change == "rows":
         review[0]["rows"] = 3
     elif change == "whole-float-row":  # 2.0 is an integer to JSON Schema: still valid
-        items[4]["row"] = 2.0
+        if version_1:
+            items[4]["row"] = 2.0
+        else:
+            items["row"][4] = 2.0
     return broken
 
 
+@pytest.mark.parametrize("version", [1, 2])
 @pytest.mark.parametrize("change", ["cell", "row-number", "extra-key", "table-row", "table-cell", "as-of", "items",
                                     "rows", "whole-float-row"])
 def test_a_broken_snapshot_is_named_where_jsonschema_over_the_whole_document_names_it(
-        sample_snapshot: tuple[Path, Path], tmp_path: Path, change: str) -> None:
+        tmp_path: Path, change: str, version: int) -> None:
     from jsonschema import Draft202012Validator
 
     from xl_addin.errors import ActionFailed
     from xl_addin.resources import validators_dir
 
-    document = _broken(json.loads(sample_snapshot[1].read_text(encoding="utf-8")), change)
-    schema = json.loads((validators_dir() / "snapshot.schema.json").read_text(encoding="utf-8"))
+    golden = GOLDEN if version == 2 else GOLDEN_V1
+    document = _broken(json.loads(golden.read_text(encoding="utf-8")), change)
+    name = "snapshot.schema.json" if version == 2 else "snapshot-v1.schema.json"
+    schema = json.loads((validators_dir() / name).read_text(encoding="utf-8"))
     whole = sorted(Draft202012Validator(schema).iter_errors(document), key=str)
     (tmp_path / "broken.json").write_text(json.dumps(document), encoding="utf-8")
     if not whole:
-        assert change == "whole-float-row" and load_snapshot(tmp_path / "broken.json") == document
+        assert change == "whole-float-row"
+        load_snapshot(tmp_path / "broken.json")
         return
     where = "/".join(str(step) for step in whole[0].absolute_path) or "the top level"
     with pytest.raises(ActionFailed) as raised:
         load_snapshot(tmp_path / "broken.json")
     assert str(raised.value) == f"broken.json is not a valid snapshot at {where}: {whole[0].message}"
+
+
+def test_columns_of_items_of_unequal_lengths_are_named(tmp_path: Path) -> None:
+    from xl_addin.errors import ActionFailed
+
+    document = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    document["items"]["values"]["Owner"].pop()
+    (tmp_path / "short.json").write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ActionFailed, match=r"short\.json is not a valid snapshot at items/values/Owner: 59 values "
+                                           "for 60 items"):
+        load_snapshot(tmp_path / "short.json")

@@ -8,12 +8,13 @@ workbook are both rendered from this one structure, so they cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from xl_addin.engine.findings import Finding, Severity, define
 from xl_addin.engine.overdue import (
@@ -32,7 +33,9 @@ from xl_addin.engine.schema import RegisterSchema
 from xl_addin.engine.validate import check_register
 
 FORMAT = "xlreg-snapshot"
-FORMAT_VERSION = 1
+# 2: items as columns (one list of values per column), the headline figures, a unit for each figure, a note on a
+# table (the first review's new items are counted, not listed). Version 1 is still read (diff, a later review).
+FORMAT_VERSION = 2
 BUNCHING_WINDOW_DAYS = 14
 # Below this many entries in a year, "more than half in two weeks" says nothing about how the register is kept.
 BUNCHING_MIN_ENTRIES = 6
@@ -47,15 +50,30 @@ DAYS_OVERDUE = "Days overdue"
 BLANK = "(blank)"
 
 
+# How a figure's value reads: a share as a percentage, a number of days or of items as a whole number.
+Unit = Literal["percent", "days", "count"]
+
+
 @dataclass(frozen=True)
 class ReviewTable:
-    """One titled table of the Review sheet; `key` is its stable name in the JSON."""
+    """One titled table of the review; `key` is its stable name in the JSON."""
 
     key: str
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
     unavailable: str | None = None  # why the register cannot fill it (a role without a column), if so
+    note: str | None = None  # a line said under the title (what the table leaves out, and why)
+    units: tuple[Unit, ...] = ()  # a figure table's unit for each row's value (its second column)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure of the review: what it counts, its value (None: cannot be worked out) and unit."""
+
+    label: str
+    value: float | int | None
+    unit: Unit
 
 
 @dataclass(frozen=True)
@@ -92,6 +110,7 @@ class Snapshot:
     data_quality: tuple[tuple[str, str, int], ...] = ()
     # how "closed since" and "new since" were decided: by the previous snapshot's states, or by dates
     since_basis: str = ""
+    headline: tuple[Figure, ...] = ()  # the figures a review opens with
 
     def table(self, key: str) -> ReviewTable:
         return next(table for table in self.tables if table.key == key)
@@ -131,11 +150,12 @@ class _Roles:
 
 
 def _item_columns(register: Register, names: Sequence[str]) -> list[Sequence[Any]]:
-    """The register's values column by column, in the schema's order; a formula error as its text ('#REF!')."""
+    """The register's values column by column, in the order of `names` (the schema's columns, then the register's
+    own); a formula error as its text ('#REF!')."""
     size = len(register)
     columns: list[Sequence[Any]] = []
     for name in names:
-        column = register.cells.get(name)
+        column = register.cells.get(name, register.extras.get(name))
         if column is None:
             columns.append((None,) * size)
         elif CellError in set(map(type, column)):
@@ -159,7 +179,9 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
     days_late = {item.row: item.days_overdue for item in late}
     total_column, rank_column = schema.role("total"), schema.role("rank")
 
+    # every column of the register: the schema's, then the register's own (Legacy ref...) in sheet order
     names = [column.name for column in schema.columns]
+    names += [name for name in register.extras if name not in names]
     items = []
     for number, values in zip(register.row_numbers, zip(*_item_columns(register, names), strict=True),
                               strict=True):
@@ -172,6 +194,7 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
         items.append(item)
 
     since = previous_review or dt.date.min
+    first_review_new = 0  # on a first review, the items counted as new rather than listed
     steady = steady_stream(items, schema, today)
     if previous is not None and schema.role("id"):
         closed_ids, new_ids = closed_and_new(previous, items, schema)
@@ -187,6 +210,11 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
         new_table = _new_since(items, roles, since, today)
         basis = ("Closure date and Date raised after the previous review" if previous_review
                  else "no previous review: every item counts as new")
+        if previous_review is None and new_table.rows:  # a first review: all of it is new, and not listed again
+            first_review_new = len(new_table.rows)
+            new_table = replace(new_table, rows=(), note=f"This is the first review: all {first_review_new} items "
+                                                         "raised to date count as new (the Register sheet lists "
+                                                         "them).")
     tables = [
         *_counts(items, schema),
         _overdue_table(late, schema),
@@ -195,6 +223,7 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
         closed_table,
         new_table,
         _open_by_priority(items, roles, schema, priorities),
+        _unrated(items, roles, schema, priorities),
         _completed_without_outcome(items, roles, schema),
         _per_month("closures-per-month", "Closures per month (improvement velocity)", "Closed",
                    [roles.get(item, "closureDate") for item in items
@@ -209,16 +238,86 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
                               ("Code", "Severity", "Findings"), quality))
     tables = [_explained(table, schema, register.columns) for table in tables]
     findings = (_bunching_finding(register, schema, steady, today),) if steady.bunched else ()
+    headline = _headline(items, roles, schema, tables, late, first_review_new, quality)
     return Snapshot(
         register_file=Path(register.file).name, register_sha256=register_sha256, sheet=register.sheet,
         schema_title=schema.title, as_of=as_of, previous_review=previous_review,
         roles=dict(schema.roles),
         statuses={"open": schema.open_statuses, "closed": schema.closed_statuses,
                   "completed": schema.completed_statuses, "onHold": schema.on_hold_statuses},
-        columns=(*(column.name for column in schema.columns), DAYS_OVERDUE),
+        columns=(*names, DAYS_OVERDUE),
         items=tuple(items), tables=tuple(tables), steady_stream=steady, findings=findings,
-        data_quality=quality, since_basis=basis,
+        data_quality=quality, since_basis=basis, headline=headline,
     )
+
+
+# The review's sections, in the order a management review takes them; each begins a printed page. A table the
+# list does not name (a count by a choice column: "by-status", "by-source"...) goes in "The register in numbers".
+REVIEW_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Since the last review", ("closed-since", "new-since")),
+    ("Overdue and on hold", ("overdue-owners", "overdue-by-owner", "on-hold")),
+    ("Priorities", ("open-by-priority", "unrated")),
+    ("Effectiveness and velocity", ("review-figures", "completed-without-outcome", "closures-per-month",
+                                    "raised-per-month")),
+    ("Entries by source", ("entries-per-source",)),
+    ("The register in numbers", ()),
+    ("Data quality", ("data-quality",)),
+)
+COUNTS_SECTION = "The register in numbers"
+
+
+def review_sections(tables: Sequence[ReviewTable]) -> list[tuple[str, list[ReviewTable]]]:
+    """The tables by section, in the sections' order (a section with no table left out)."""
+    placed = {key: title for title, keys in REVIEW_SECTIONS for key in keys}
+    sections: dict[str, list[ReviewTable]] = {title: [] for title, _ in REVIEW_SECTIONS}
+    for title, keys in REVIEW_SECTIONS:
+        by_key = {table.key: table for table in tables if placed.get(table.key, COUNTS_SECTION) == title}
+        sections[title] = [by_key[key] for key in keys if key in by_key] + \
+            [table for key, table in by_key.items() if key not in keys]
+    return [(title, found) for title, found in sections.items() if found]
+
+
+def figure_text(value: float | None, unit: Unit) -> str:
+    """A figure as a review reads it: a share as a whole percentage, days and counts as whole numbers."""
+    if value is None:
+        return "n/a"
+    if unit == "percent":  # halves rounded up, as Excel's number formats round them
+        return f"{math.floor(value * 100 + 0.5)}%"
+    return f"{math.floor(value + 0.5):,}"
+
+
+def _headline(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: RegisterSchema,
+              tables: Sequence[ReviewTable], late: Sequence[OverdueItem], first_review_new: int,
+              quality: Sequence[tuple[str, str, int]]) -> tuple[Figure, ...]:
+    """The figures a review opens with, each from the table that lists it (None where that table cannot be
+    filled for this register)."""
+    by_key = {table.key: table for table in tables}
+
+    def listed(key: str) -> int | None:
+        table = by_key[key]
+        return None if table.unavailable else len(table.rows)
+
+    figures = {row[0]: (row[1], unit) for row, unit in zip(by_key["review-figures"].rows,
+                                                            by_key["review-figures"].units, strict=True)}
+    status_known = roles.schema.role("status") is not None
+    open_count = sum(1 for item in items if roles.get(item, "status") in schema.open_statuses)
+    new_count = listed("new-since")
+    return (
+        Figure("Items in the register", len(items), "count"),
+        Figure("Open items", open_count if status_known else None, "count"),
+        Figure("Overdue items", listed("overdue-by-owner"), "count"),
+        Figure("Overdue items to escalate", None if by_key["overdue-by-owner"].unavailable
+               else sum(1 for item in late if item.escalate), "count"),
+        Figure("On hold", listed("on-hold"), "count"),
+        Figure("Closed since the last review", listed("closed-since"), "count"),
+        Figure("New since the last review", None if new_count is None else new_count + first_review_new, "count"),
+        Figure("Open items not yet rated", listed("unrated"), "count"),
+        Figure("On-time closure rate", *figures["On-time closure rate"]),
+        Figure("Effectiveness verified", *figures["Effectiveness verified"]),
+        Figure("Open items: median age (days)", *figures["Open items: median age (days)"]),
+        Figure("Validation errors", sum(count for _, severity, count in quality if severity == "error"), "count"),
+    )
+
 
 
 def data_quality(found: Sequence[Finding]) -> tuple[tuple[str, str, int], ...]:
@@ -269,6 +368,7 @@ def review_figures(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: Re
     open_items = [item for item in items if roles.get(item, "status") in schema.open_statuses]
     ages = sorted(((today - raised).days, str(roles.get(item, "id") or f"row {item['row']}"))
                   for item in open_items if (raised := _date(roles.get(item, "dateRaised"))) is not None)
+    units: list[Unit] = ["percent", "days", "days", "percent"]
     rows: list[tuple[Any, ...]] = [
         ("On-time closure rate", _share(on_time, len(pairs)),
          f"{on_time} of {len(pairs)} completed items with both dates closed by their target date"),
@@ -293,7 +393,9 @@ def review_figures(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: Re
             of_kind = [item for item in items if item.get(type_column) == kind]
             still_open = sum(1 for item in of_kind if roles.get(item, "status") in schema.open_statuses)
             rows.append((f"{kind}s", len(of_kind), f"{still_open} open, of {len(items)} items"))
-    return ReviewTable("review-figures", "Review figures", ("Figure", "Value", "Basis"), tuple(rows))
+            units.append("count")
+    return ReviewTable("review-figures", "Review figures", ("Figure", "Value", "Basis"), tuple(rows),
+                       units=tuple(units))
 
 
 def _per_source_per_month(items: Sequence[Mapping[str, Any]], roles: _Roles, today: dt.date) -> ReviewTable:
@@ -314,6 +416,7 @@ _TABLE_ROLES: dict[str, tuple[str, ...]] = {
     "closed-since": ("status", "closureDate"),
     "new-since": ("dateRaised",),
     "open-by-priority": ("ratings", "status"),
+    "unrated": ("ratings", "status"),
     "completed-without-outcome": ("status", "measuredOutcome"),
     "closures-per-month": ("status", "closureDate"),
     "raised-per-month": ("dateRaised",),
@@ -410,9 +513,23 @@ def _open_by_priority(items: Sequence[Mapping[str, Any]], roles: _Roles, schema:
                *others[1:])
     ranked = sorted((item for item in items if priorities[item["row"]].rank is not None),
                     key=lambda item: priorities[item["row"]].rank or 0)
+    unrated = sum(1 for item in items if roles.get(item, "status") in schema.open_statuses
+                  and priorities[item["row"]].total is None)
+    note = (f"{unrated} open item{'s are' if unrated != 1 else ' is'} not yet rated, so not ranked: see "
+            "'Open items not yet rated'." if unrated else None)
     return ReviewTable("open-by-priority", "Open items by priority", columns,
                        tuple((priorities[item["row"]].rank, *_pick(item, others[:1]), priorities[item["row"]].total,
-                              *_pick(item, others[1:])) for item in ranked))
+                              *_pick(item, others[1:])) for item in ranked), note=note)
+
+
+def _unrated(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: RegisterSchema,
+             priorities: Mapping[int, PriorityItem]) -> ReviewTable:
+    """Open items without a priority: not yet rated (every imported item starts so), so in no priority table."""
+    columns = roles.columns("id", "dateRaised", "description", "owner", "status")
+    unrated = [item for item in items if roles.get(item, "status") in schema.open_statuses
+               and priorities[item["row"]].total is None]
+    return ReviewTable("unrated", "Open items not yet rated", tuple(columns),
+                       tuple(_pick(item, columns) for item in unrated))
 
 
 def _completed_without_outcome(items: Sequence[Mapping[str, Any]], roles: _Roles,

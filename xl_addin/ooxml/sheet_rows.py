@@ -25,9 +25,13 @@ class SheetRows:
 
     def __init__(self) -> None:
         self._rows: list[Sequence[Cell]] = []
+        self._heights: dict[int, float] = {}  # row number -> height in points, where it is not the default
 
-    def append(self, cells: Sequence[Cell]) -> None:
+    def append(self, cells: Sequence[Cell], *, height: float | None = None) -> None:
+        """A row of cells; `height` in points for a row that holds more than one line of text."""
         self._rows.append(cells)
+        if height is not None:
+            self._heights[len(self._rows)] = height
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -38,10 +42,13 @@ class SheetRows:
         # A register repeats its values (statuses, owners, dates): each distinct one is made into XML once.
         texts: dict[str, str] = {}
         others: dict[tuple[type, Any, int], str] = {}
+        heights = self._heights
         for start in range(0, len(self._rows), _CHUNK_ROWS):
             parts = []
             for number, cells in enumerate(self._rows[start:start + _CHUNK_ROWS], start=start + 1):
-                parts.append(f'<row r="{number}">')
+                height = heights.get(number) if heights else None
+                parts.append(f'<row r="{number}">' if height is None else
+                             f'<row r="{number}" ht="{height:g}" customHeight="1">')
                 for letter, (value, style) in zip(letters, cells, strict=False):  # letters: the widest row
                     if value is None and not style:
                         continue

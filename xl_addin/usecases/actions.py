@@ -30,13 +30,14 @@ from xl_addin.workbook.writing.safe_write import Output, WriteResult, write_mark
 
 
 def load_register(path: Path, schema: RegisterSchema, limits: Limits = DEFAULT_LIMITS, *,
-                  roles: tuple[str, ...] | None = None) -> tuple[Register, RegisterSchema]:
+                  roles: tuple[str, ...] | None = None, extras: bool = False) -> tuple[Register, RegisterSchema]:
     """The register in the workbook at `path`, and the schema to run the engine with (the workbook's own form
     on top, where it stores one); ActionFailed with the reason when there is none. With `roles`, only the
-    columns playing them are taken (ranking or finding overdue items needs few of them)."""
+    columns playing them are taken (ranking or finding overdue items needs few of them); with `extras`, the
+    register's own columns too."""
     schema = workbook_schema(path, schema)
     needed = None if roles is None else {name for role in roles for name in role_columns(schema.roles, role)}
-    register = read_register(path, schema, limits=limits, needed=needed)
+    register = read_register(path, schema, limits=limits, needed=needed, extras=extras)
     if isinstance(register, Finding):
         raise ActionFailed(register.message)
     return register, schema
@@ -162,7 +163,7 @@ def run_snapshot(path: Path, schema: RegisterSchema, *, out_dir: Path | None, as
         raise ActionFailed(not_found("File", path)) from None
     except OSError as error:
         raise ActionFailed(f"Could not read {path}: {error.strerror or error}.") from None
-    register, schema = load_register(path, schema, limits)
+    register, schema = load_register(path, schema, limits, extras=True)  # the frozen copy keeps every column
     folder = out_dir if out_dir is not None else path.parent / "snapshots"
     return write_snapshot(register, schema, folder=folder, register_path=path, as_of=as_of, since=since,
                           previous=previous, register_sha256=hashlib.sha256(content).hexdigest(),

@@ -1,5 +1,9 @@
-"""The snapshot workbook: values only (no formulas, macros or links), a frozen Register sheet and a Review
-sheet of titled tables with native Excel charts drawn from those tables.
+"""The snapshot workbook, printed as a review pack: values only (no formulas, macros or links). Its sheets, in the
+order they print: Review (the headline figures and what the review rests on, one page), Charts (native Excel
+charts, two to a page), a sheet per section of the review's tables (Since the last review, Overdue and on hold,
+Priorities...: each printed one page wide from a page of its own, columns as wide as their headers' words and
+their values, long text wrapped) and Register (the frozen register, every column, printed page by page at full
+size with its header row and ID column repeated).
 
 openpyxl lays out the workbook (sheet settings, styles, charts); the rows, some 300,000 cells for a
 10,000-row register, are written by `sheet_rows` as the same SpreadsheetML openpyxl's write-only mode writes,
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
@@ -19,18 +24,29 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.pagebreak import Break
 
 from xl_addin.engine.marks import OVERDUE_COLOUR
-from xl_addin.engine.snapshot import BUNCHING_WINDOW_DAYS, DAYS_OVERDUE, Snapshot
+from xl_addin.engine.snapshot import BUNCHING_WINDOW_DAYS, DAYS_OVERDUE, ReviewTable, Snapshot, Unit, review_sections
 from xl_addin.ooxml.refs import column_letter
 from xl_addin.ooxml.sheet_rows import SheetRows
 from xl_addin.ooxml.zip_package import PackageWriter
+from xl_addin.workbook.writing.print_layout import column_widths, row_height
 
 DATE_FORMAT = "yyyy-mm-dd"
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
+UNIT_FORMATS: dict[Unit, str] = {"percent": "0%", "days": "0", "count": "0"}
+WRAP = Alignment(wrap_text=True, vertical="top")
+REVIEW, REGISTER = "Review", "Register"
+# Printing: a column one character wide takes about 0.27 cm on paper (the character and the cell's margins), and
+# an A4 landscape page holds 27 cm across. A sheet is printed one page wide when that keeps its text at 60% of its
+# size or more, else across as few pages as keep it at 70% (the frozen register).
+CM_PER_CHARACTER = 0.27
+LANDSCAPE_CM = 27.0
+SMALLEST_SCALE = 0.6
+PRINT_SCALE = 0.7
 HEADER_FILL = PatternFill("solid", fgColor="FFD9E1F2")
 OVERDUE_FILL = PatternFill("solid", fgColor=OVERDUE_COLOUR)
 TITLE_FONT = Font(bold=True, size=12)
@@ -57,36 +73,50 @@ class _Cells:
     def __init__(self, sheet: WriteOnlyWorksheet) -> None:
         self.sheet = sheet
         self.rows = SheetRows()
-        self.styles: dict[tuple[int, int], _StylesByKind] = {}
+        self.styles: dict[tuple[int, int, str | None, int], _StylesByKind] = {}
 
-    def _styles(self, font: Font | None, fill: PatternFill | None) -> _StylesByKind:
-        """Style ids by the kind of value (a date's number format) with this font and fill."""
-        key = (id(font), id(fill))  # hashing a Font or a fill costs more than the cell
+    def _styles(self, font: Font | None, fill: PatternFill | None, number_format: str | None = None,
+                alignment: Alignment | None = None) -> _StylesByKind:
+        """Style ids by the kind of value (a date's number format) with this font, fill, number format (for
+        numbers) and alignment."""
+        key = (id(font), id(fill), number_format, id(alignment))  # hashing a Font costs more than the cell
         styles = self.styles.get(key)
         if styles is None:
-            styles = self.styles[key] = _StylesByKind(partial(self._new_style, font=font, fill=fill))
+            styles = self.styles[key] = _StylesByKind(partial(self._new_style, font=font, fill=fill,
+                                                              number_format=number_format, alignment=alignment))
         return styles
 
-    def _new_style(self, kind: type, *, font: Font | None, fill: PatternFill | None) -> int:
-        number_format = _number_format(kind)
-        if not (font or fill or number_format):
+    def _new_style(self, kind: type, *, font: Font | None, fill: PatternFill | None, number_format: str | None,
+                   alignment: Alignment | None) -> int:
+        shown = number_format if number_format and kind in (int, float) else _number_format(kind)
+        if not (font or fill or shown or alignment):
             return 0
         cell = WriteOnlyCell(self.sheet)
         if font:
             cell.font = font
         if fill:
             cell.fill = fill
-        if number_format:
-            cell.number_format = number_format
+        if shown:
+            cell.number_format = shown
+        if alignment:
+            cell.alignment = alignment
         return cell.style_id
 
-    def row(self, values: Sequence[Any], *, font: Font | None = None, fill: PatternFill | None = None) -> None:
-        self.rows.append(list(zip(values, map(self._styles(font, fill).__getitem__, map(type, values)),
-                                  strict=True)))
+    def row(self, values: Sequence[Any], *, font: Font | None = None, fill: PatternFill | None = None,
+            alignment: Alignment | None = None, height: float | None = None) -> None:
+        self.rows.append(list(zip(values, map(self._styles(font, fill, None, alignment).__getitem__, map(type, values)),
+                                  strict=True)), height=height)
 
-    def cells(self, *pairs: tuple[Any, Font | None]) -> None:
-        """One row whose cells differ in font."""
-        self.rows.append([(value, self._styles(font, None)[type(value)]) for value, font in pairs])
+    def cells(self, *cells: tuple[Any, Font | None, str | None, Alignment | None], height: float | None = None) -> None:
+        """One row whose cells differ in style: (value, font, number format, alignment) each."""
+        self.rows.append([(value, self._styles(font, None, number_format, alignment)[type(value)])
+                          for value, font, number_format, alignment in cells], height=height)
+
+    def row_formatted(self, values: Sequence[Any], formats: Sequence[str | None], *, fill: PatternFill | None = None,
+                      height: float | None = None) -> None:
+        """One row, each value with its number format (for numbers), wrapped at its column's width."""
+        self.rows.append([(value, self._styles(None, fill, number_format, WRAP)[type(value)])
+                          for value, number_format in zip(values, formats, strict=False)], height=height)
 
 
 class _StylesByKind(dict[type, int]):
@@ -149,20 +179,24 @@ def _with_rows(sheet_xml: bytes, rows: SheetRows) -> Iterator[bytes]:
 
 def build_snapshot_workbook(snapshot: Snapshot) -> SnapshotWorkbook:
     workbook = Workbook(write_only=True)
-    register_sheet = workbook.create_sheet("Register")
-    review = workbook.create_sheet("Review")
+    review = workbook.create_sheet(REVIEW)
     charts = workbook.create_sheet(CHARTS_SHEET)
-    for sheet in (register_sheet, review):
-        _print_one_page_wide(sheet)
+    _print_one_page_wide(review, landscape=False)
     # at full size, as fitting to a page makes Excel ignore the page breaks between the pairs of charts
     charts.page_setup.orientation = "portrait"
     charts.page_setup.paperSize = 9  # A4
-    register_sheet.print_title_rows = "1:1"
-    register_rows = _write_register(register_sheet, snapshot)
-    review_rows, anchors = _write_review(review, snapshot)
-    _add_charts(charts, review, anchors, snapshot)
-    return SnapshotWorkbook(workbook, [(register_sheet, register_rows), (review, review_rows),
-                                       (charts, _charts_rows(charts))])
+    sheets: list[tuple[WriteOnlyWorksheet, SheetRows]] = [(review, _write_cover(review, snapshot))]
+    anchors: dict[str, tuple[WriteOnlyWorksheet, int, int]] = {}
+    for title, tables in review_sections(snapshot.tables):
+        section = workbook.create_sheet(title)
+        _print_one_page_wide(section, landscape=True)
+        rows, found = _write_section(section, title, tables)
+        sheets.append((section, rows))
+        anchors.update((key, (section, header, last)) for key, (header, last) in found.items())
+    register_sheet = workbook.create_sheet(REGISTER)
+    sheets.append((register_sheet, _write_register(register_sheet, snapshot)))
+    _add_charts(charts, anchors, snapshot)
+    return SnapshotWorkbook(workbook, [sheets[0], (charts, _charts_rows(charts)), *sheets[1:]])
 
 
 def _charts_rows(sheet: WriteOnlyWorksheet) -> SheetRows:
@@ -171,16 +205,34 @@ def _charts_rows(sheet: WriteOnlyWorksheet) -> SheetRows:
     rows = SheetRows()
     for _ in range(len(CHARTS) * CHART_ROWS):
         rows.append([])
-    rows.append([("The charts are drawn from the tables on the Review sheet.", 0)])
+    rows.append([("Drawn from the review's tables.", 0)])
     return rows
 
 
-def _print_one_page_wide(sheet: WriteOnlyWorksheet) -> None:
-    sheet.page_setup.orientation = "landscape"
+def _print_one_page_wide(sheet: WriteOnlyWorksheet, *, landscape: bool) -> None:
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.paperSize = 9  # A4
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as it takes
+
+
+def _print_page_by_page(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
+    """A sheet too wide for one page printed across as few pages as keep it at PRINT_SCALE or more, each page
+    with the header row and the first column (the ID) repeated, so that every page can be read on its own."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = 9  # A4
+    sheet.print_title_rows = "1:1"
+    sheet.print_title_cols = "A:A"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = pages_wide(widths)
+    sheet.page_setup.fitToHeight = 0
+
+
+def pages_wide(widths: Sequence[float]) -> int:
+    """How many landscape pages across a sheet of these column widths prints on (see CM_PER_CHARACTER)."""
+    across = sum(widths) * CM_PER_CHARACTER / LANDSCAPE_CM
+    return 1 if across <= 1 / SMALLEST_SCALE else math.ceil(across * PRINT_SCALE)
 
 
 def _widths(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
@@ -188,16 +240,26 @@ def _widths(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
         sheet.column_dimensions[column_letter(number)].width = width
 
 
+# The rows a register's column widths are worked out from: enough to know its columns, few enough to cost nothing.
+_SAMPLED_ROWS = 2000
+
+
 def _write_register(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> SheetRows:
-    _widths(sheet, [max(10, min(40, len(name) + 4)) for name in snapshot.columns])
+    columns = snapshot.columns
+    sample = snapshot.items[:_SAMPLED_ROWS]
+    widths = column_widths([[item.get(column) for item in sample] for column in columns], columns)
+    _widths(sheet, widths)
+    _print_page_by_page(sheet, widths)
     sheet.freeze_panes = "B2"
-    last = column_letter(len(snapshot.columns))
+    last = column_letter(len(columns))
     sheet.auto_filter.ref = f"A1:{last}{max(1, len(snapshot.items) + 1)}"
     cells = _Cells(sheet)
-    cells.row(snapshot.columns, font=BOLD, fill=HEADER_FILL)
+    plain: list[str | None] = [None] * len(columns)
+    cells.row(columns, font=BOLD, fill=HEADER_FILL, alignment=WRAP, height=row_height(columns, widths))
     for item in snapshot.items:
+        values = list(map(item.get, columns))
         late = item.get(DAYS_OVERDUE) is not None
-        cells.row(list(map(item.get, snapshot.columns)), fill=OVERDUE_FILL if late else None)
+        cells.row_formatted(values, plain, fill=OVERDUE_FILL if late else None, height=row_height(values, widths))
     return cells.rows
 
 
@@ -232,39 +294,80 @@ def _quality_line(snapshot: Snapshot) -> str:
     return f"{counts} (see the Data quality table; xlreg validate lists them cell by cell)"
 
 
-def _write_review(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> tuple[SheetRows, dict[str, tuple[int, int]]]:
-    """The header block and the tables, and each table's (header row, last row)."""
-    header_lines = _header_lines(snapshot)
-    _widths(sheet, (_label_width(snapshot, header_lines), 18, 16, 14, 14, 14, 40))
+_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+COVER_VALUE_WIDTH = 50
+
+
+def _write_cover(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> SheetRows:
+    """The Review sheet: the title, the headline figures and what the review rests on, on one page."""
+    lines = _header_lines(snapshot)
+    labels = [figure.label for figure in snapshot.headline] + [label for label, _ in lines]
+    widths = (max(len(label) for label in labels) + 2, COVER_VALUE_WIDTH)
+    _widths(sheet, widths)
     cells = _Cells(sheet)
-    cells.row([f"Management review snapshot: {snapshot.schema_title}"], font=Font(bold=True, size=14))
-    for label, value in header_lines:
-        cells.cells((label, BOLD), (value, None))
-    row = 1 + len(header_lines)
+    cells.row([f"Management review: {snapshot.schema_title}"], font=Font(bold=True, size=14))
+    cells.row([f"{snapshot.register_file}, as of {snapshot.as_of:%Y-%m-%d %H:%M}"])
+    cells.row([])
+    cells.row(["Headline figures"], font=TITLE_FONT)
+    for figure in snapshot.headline:
+        value = figure.value if figure.value is not None else "n/a"
+        cells.cells((figure.label, BOLD, None, None), (value, None, UNIT_FORMATS[figure.unit], _LEFT))
+    cells.row([])
+    cells.row(["What the review rests on"], font=TITLE_FONT)
+    for label, value in lines:
+        number_format = "0" if isinstance(value, float) else None
+        cells.cells((label, BOLD, None, WRAP), (value, None, number_format, _LEFT),
+                    height=row_height([label, value], widths))
+    return cells.rows
+
+
+def _write_section(sheet: WriteOnlyWorksheet, title: str,
+                   tables: Sequence[ReviewTable]) -> tuple[SheetRows, dict[str, tuple[int, int]]]:
+    """A section of the review on a sheet of its own: its tables one below another, each with its title, what it
+    leaves out and its header; and each table's (header row, last row), which the charts are drawn from."""
+    shown = [table for table in tables if not table.unavailable]
+    width = max((len(table.columns) for table in shown), default=1)
+    columns: list[list[Any]] = [[] for _ in range(width)]
+    headers: list[str] = [""] * width
+    for table in shown:
+        for number, name in enumerate(table.columns):
+            columns[number] += [row[number] for row in table.rows if number < len(row)]
+            words = max(map(len, name.split()), default=0)
+            if words > max(map(len, headers[number].split()), default=0):
+                headers[number] = name
+    widths = column_widths(columns, headers)
+    _widths(sheet, widths)
+    sheet.page_setup.fitToWidth = pages_wide(widths)
+    cells = _Cells(sheet)
+    cells.row([title], font=Font(bold=True, size=14))
     anchors: dict[str, tuple[int, int]] = {}
-    for table in snapshot.tables:
+    for table in tables:
         cells.row([])
+        cells.row([_table_title(table)], font=TITLE_FONT)
+        for line in (table.unavailable, table.note):
+            if line:
+                cells.row([line])
         if table.unavailable:
-            cells.row([table.title], font=TITLE_FONT)
-            cells.row([table.unavailable])
-            row += 3
             continue
-        cells.row([table.title + ("" if table.rows else NONE_SUFFIX)], font=TITLE_FONT)
-        cells.row(table.columns, font=BOLD, fill=HEADER_FILL)
-        for values in table.rows:
-            cells.row(values)
-        header = row + 3
-        row = header + len(table.rows)
-        anchors[table.key] = (header, row)
+        cells.row(table.columns, font=BOLD, fill=HEADER_FILL, alignment=WRAP,
+                  height=row_height(table.columns, widths))
+        header = len(cells.rows)
+        for index, values in enumerate(table.rows):
+            cells.row_formatted(values, _formats(table, index, len(values)), height=row_height(values, widths))
+        anchors[table.key] = (header, len(cells.rows))
     return cells.rows, anchors
 
 
-def _label_width(snapshot: Snapshot, header_lines: Sequence[tuple[str, Any]]) -> int:
-    """Column A holds labels with a value beside them (the header block, each table's first column): wide
-    enough for the longest, so none is cut off when printed, up to a width that still fits a page."""
-    labels = [label for label, _ in header_lines]
-    labels += [str(row[0]) for table in snapshot.tables for row in table.rows if row and row[0] is not None]
-    return min(60, max(30, max((len(label) for label in labels), default=0) + 2))
+def _table_title(table: ReviewTable) -> str:
+    return table.title + ("" if table.rows or table.unavailable or table.note else NONE_SUFFIX)
+
+
+def _formats(table: ReviewTable, index: int, width: int) -> list[str | None]:
+    """The number format of each cell of a table's row: a figure's value by its unit, other numbers as they are."""
+    formats: list[str | None] = [None] * width
+    if index < len(table.units) and width > 1:
+        formats[1] = UNIT_FORMATS[table.units[index]]
+    return formats
 
 
 def _count_step(peak: float) -> int:
@@ -276,16 +379,16 @@ def _count_step(peak: float) -> int:
     return step
 
 
-def _add_charts(sheet: WriteOnlyWorksheet, data: WriteOnlyWorksheet, anchors: dict[str, tuple[int, int]],
+def _add_charts(sheet: WriteOnlyWorksheet, anchors: dict[str, tuple[WriteOnlyWorksheet, int, int]],
                 snapshot: Snapshot) -> None:
-    """The charts on their sheet, drawn from the Review sheet's tables (`data`), two to a printed page."""
+    """The charts on their sheet, drawn from the tables on the section sheets, two to a printed page."""
     tables = {table.key: table for table in snapshot.tables}
     # a schema without a column, or a register without the columns to fill a table, has no chart for it
     drawn = [chart for chart in CHARTS if chart[0] in anchors]
     for placed, (key, title, kind, axis_title) in enumerate(drawn):
         if placed and placed % CHARTS_PER_PAGE == 0:
             sheet.row_breaks.append(Break(id=placed * CHART_ROWS))
-        header, last = anchors[key]
+        data, header, last = anchors[key]
         chart = _chart(data, kind, title if last > header else f"{title}: none", axis_title, header,
                        max(last, header + 1))
         counts = [row[1] for row in tables[key].rows if len(row) > 1 and isinstance(row[1], int | float)]
