@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the test suite needs on a fresh Debian/Ubuntu machine: LibreOffice and poppler (a real
-# spreadsheet engine and PDF pages for the tests), LibreOffice's Python bridge, a Rust compiler and Debian's
+# spreadsheet engine and PDF pages for the tests), Chromium (a real browser for the HTML review report and its PDF),
+# LibreOffice's Python bridge, a Rust compiler and Debian's
 # Rust crates for xlreg's native column reader (native/), and .venv with xlreg, that reader and the development
 # tools.
 set -euo pipefail
@@ -9,6 +10,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need_apt+=(chromium)
 # LibreOffice's Python bridge, for reading the add-in's VBA back through LibreOffice (system Python only)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || need_apt+=(python3-uno)
 # Node.js, to run the engine under Pyodide (WebAssembly), as xlwings Lite runs it

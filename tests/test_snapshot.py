@@ -374,9 +374,9 @@ def test_a_register_name_with_dots_keeps_its_date_and_reviews_go_on(tmp_path: Pa
     for moment in ("2026-09-01T09:00", "2026-11-25T09:00"):
         assert run("snapshot", str(register), "--as-of", moment)[0] == 0
     names = sorted(path.name for path in (tmp_path / "snapshots").iterdir())
-    assert names == ["CSI register v2.1_2026-09-01_090000.json", "CSI register v2.1_2026-09-01_090000.xlsx",
-                     "CSI register v2.1_2026-11-25_090000.json", "CSI register v2.1_2026-11-25_090000.xlsx"]
-    second = json.loads((tmp_path / "snapshots" / names[2]).read_text(encoding="utf-8"))
+    assert names == [f"CSI register v2.1_{day}_090000.{suffix}" for day in ("2026-09-01", "2026-11-25")
+                     for suffix in ("html", "json", "xlsx")]
+    second = json.loads((tmp_path / "snapshots" / names[4]).read_text(encoding="utf-8"))
     assert second["previousReview"] == "2026-09-01"  # the first review was found as the previous one
 
 

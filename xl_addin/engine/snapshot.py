@@ -277,6 +277,67 @@ def review_sections(tables: Sequence[ReviewTable]) -> list[tuple[str, list[Revie
     return [(title, found) for title, found in sections.items() if found]
 
 
+@dataclass(frozen=True)
+class ReviewChart:
+    """A chart drawn from a review table: its first column the categories, its second the counts."""
+
+    key: str  # the table's
+    title: str
+    kind: Literal["bar", "line"]
+    axis_title: str
+
+
+REVIEW_CHARTS = (
+    ReviewChart("by-status", "Items by status", "bar", "Items"),
+    ReviewChart("closures-per-month", "Closures per month (last 12 months)", "bar", "Items closed"),
+    ReviewChart("raised-per-month", "Entries raised per month (last 12 months)", "line", "Items raised"),
+    ReviewChart("overdue-owners", "Overdue items by owner", "bar", "Overdue items"),
+)
+
+
+def count_step(peak: float) -> int:
+    """A whole-number tick step for a count axis (1, 2, 5, 10, 20...), about five ticks up to `peak`: left to
+    itself Excel puts ticks at 0.5 for small counts."""
+    step = 1
+    while peak / step > 10:
+        step = step * 5 // 2 if str(step).startswith("2") else step * 2
+    return step
+
+
+def review_basis(snapshot: Snapshot) -> list[tuple[str, Any]]:
+    """What a review rests on, as label and value: the file and its hash, the moment, the previous review, how
+    entries came in, how closed and new items were decided, and the register's data quality."""
+    steady = snapshot.steady_stream
+    busiest = (f"{steady.busiest_entries} entries from {steady.busiest_start} to {steady.busiest_end}"
+               if steady.busiest_start else "no entries in the year")
+    verdict = snapshot.findings[0].message if snapshot.findings else "Entries are spread through the year."
+    return [
+        ("Register file", snapshot.register_file),
+        ("SHA-256", snapshot.register_sha256),
+        ("As of", snapshot.as_of),
+        ("Previous review", snapshot.previous_review or "none: every item counts as new"),
+        ("Items", len(snapshot.items)),
+        ("Entries raised in the year to the as-of date", steady.entries_in_year),
+        (f"Busiest {BUNCHING_WINDOW_DAYS} days", busiest),
+        ("Steady stream", verdict),
+        ("Median days from raised to closed", None if steady.median_days_to_close is None
+         else math.floor(steady.median_days_to_close + 0.5)),
+        ("Closed and new since", snapshot.since_basis),
+        ("Data quality", quality_line(snapshot)),
+    ]
+
+
+def quality_line(snapshot: Snapshot) -> str:
+    """The validation findings in one line, so a review never reads a register it does not know is broken."""
+    if not snapshot.data_quality:
+        return "no validation findings"
+    by_severity = {severity: sum(count for _, level, count in snapshot.data_quality if level == severity)
+                   for severity in ("error", "warning", "info")}
+    counts = ", ".join(f"{count} {severity}{'s' if count != 1 and severity != 'info' else ''}"
+                       for severity, count in by_severity.items())
+    return f"{counts} (see the Data quality table; xlreg validate lists them cell by cell)"
+
+
 def figure_text(value: float | None, unit: Unit) -> str:
     """A figure as a review reads it: a share as a whole percentage, days and counts as whole numbers."""
     if value is None:

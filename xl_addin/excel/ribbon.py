@@ -97,11 +97,14 @@ def snapshot(book: ExcelBook, run: Button) -> str:
     path = Path(book.book.fullname)
     if not path.is_file():
         raise ActionFailed("Save the workbook first: the snapshot is kept in a 'snapshots' folder beside it.")
+    from xl_addin.workbook.writing.pdf_print import find_browser
+
     outcome = write_snapshot(register, run.schema, folder=path.parent / "snapshots", register_path=path,
                              as_of=dt.datetime.now().replace(microsecond=0),
                              register_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-                             escalation_days=run.escalation_days)
-    return f"Snapshot saved: {outcome.workbook} (and {outcome.document.name})."
+                             escalation_days=run.escalation_days, pdf=find_browser() is not None)
+    also = [path.name for path in (outcome.report, outcome.pdf, outcome.document) if path]
+    return f"Snapshot saved: {outcome.workbook} (and {', '.join(also)})."
 
 
 def clear_marks(book: ExcelBook, run: Button) -> str:

@@ -124,7 +124,9 @@ def snapshot_text(outcome: SnapshotOutcome) -> str:
     median = snapshot.steady_stream.median_days_to_close
     lines.append(f"  Median days from raised to closed: {median if median is not None else 'n/a'}")
     lines += [f"  Warning: {finding.message}" for finding in snapshot.findings]
-    lines += [f"Wrote {outcome.workbook}", f"Wrote {outcome.document}"]
+    lines += [f"Wrote {path}" for path in (outcome.workbook, outcome.report, outcome.document, outcome.pdf) if path]
+    if outcome.pdf_note:
+        lines.append(outcome.pdf_note)
     return "\n".join(lines) + "\n"
 
 

@@ -26,6 +26,7 @@ from xl_addin.workbook.formats.snapshot_json import as_of_of, dumps, load_snapsh
 from xl_addin.workbook.reading.reader import read_register, workbook_schema
 from xl_addin.workbook.writing.atomic import write_new_file
 from xl_addin.workbook.writing.locks import lock_file, refuse_if_locked
+from xl_addin.workbook.writing.pdf_print import CannotPrint, print_to_pdf
 from xl_addin.workbook.writing.safe_write import Output, WriteResult, write_marks
 
 
@@ -143,6 +144,9 @@ class SnapshotOutcome:
     workbook: Path
     document: Path
     previous: Path | None  # the earlier snapshot whose date was taken as the last review
+    report: Path | None = None  # the one-file HTML report
+    pdf: Path | None = None
+    pdf_note: str | None = None  # why no PDF was made, when one was asked for
 
 
 def snapshot_name(register_path: Path, as_of: dt.datetime) -> str:
@@ -151,8 +155,10 @@ def snapshot_name(register_path: Path, as_of: dt.datetime) -> str:
 
 def run_snapshot(path: Path, schema: RegisterSchema, *, out_dir: Path | None, as_of: dt.datetime,
                  since: dt.date | None = None, previous: Path | None = None,
-                 escalation_days: int = DEFAULT_ESCALATION_DAYS, limits: Limits = DEFAULT_LIMITS) -> SnapshotOutcome:
-    """Write `<register>_<as-of>.xlsx` and `.json` into `out_dir` (default: `snapshots` beside the register).
+                 escalation_days: int = DEFAULT_ESCALATION_DAYS, limits: Limits = DEFAULT_LIMITS,
+                 pdf: bool = False) -> SnapshotOutcome:
+    """Write `<register>_<as-of>.xlsx`, `.json` and `.html` (and `.pdf` when asked and a browser can print it)
+    into `out_dir` (default: `snapshots` beside the register).
 
     The last review is `since` if given, else the date of the `previous` snapshot, else that of the newest
     earlier snapshot of the same register in `out_dir`; with none, every item counts as new.
@@ -167,17 +173,21 @@ def run_snapshot(path: Path, schema: RegisterSchema, *, out_dir: Path | None, as
     folder = out_dir if out_dir is not None else path.parent / "snapshots"
     return write_snapshot(register, schema, folder=folder, register_path=path, as_of=as_of, since=since,
                           previous=previous, register_sha256=hashlib.sha256(content).hexdigest(),
-                          escalation_days=escalation_days)
+                          escalation_days=escalation_days, pdf=pdf)
 
 
 def write_snapshot(register: Register, schema: RegisterSchema, *, folder: Path, register_path: Path,
                    as_of: dt.datetime, register_sha256: str, since: dt.date | None = None,
-                   previous: Path | None = None, escalation_days: int = DEFAULT_ESCALATION_DAYS) -> SnapshotOutcome:
-    """The snapshot pack of a register already read (from a file, or from Excel by the add-in)."""
+                   previous: Path | None = None, escalation_days: int = DEFAULT_ESCALATION_DAYS,
+                   pdf: bool = False) -> SnapshotOutcome:
+    """The snapshot pack of a register already read (from a file, or from Excel by the add-in): the workbook,
+    the JSON, the HTML report, and with `pdf` the report printed by the machine's browser (a note says why
+    not, when it cannot be)."""
     base = folder / snapshot_name(register_path, as_of)
     # added, not swapped: a register named "CSI register v2.1" has a dot that is not a suffix
-    workbook_path, document_path = base.with_name(base.name + ".xlsx"), base.with_name(base.name + ".json")
-    for existing in (workbook_path, document_path):
+    workbook_path, document_path, report_path, pdf_path = (base.with_name(base.name + suffix)
+                                                           for suffix in (".xlsx", ".json", ".html", ".pdf"))
+    for existing in (workbook_path, document_path, report_path, *([pdf_path] if pdf else [])):
         if existing.exists():
             raise ActionFailed(f"{existing} already exists: a snapshot as of {as_of:%Y-%m-%d %H:%M:%S} was taken "
                                "already. Nothing was written.")
@@ -196,4 +206,14 @@ def write_snapshot(register: Register, schema: RegisterSchema, *, folder: Path, 
     write_new_file(workbook_path, build_snapshot_workbook(snapshot).save)
     text = dumps(snapshot_document(snapshot))
     write_new_file(document_path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
-    return SnapshotOutcome(snapshot, workbook_path, document_path, earlier)
+    from xl_addin.workbook.formats.review_html import review_html  # Jinja2: only a snapshot needs it
+
+    report = review_html(snapshot)
+    write_new_file(report_path, lambda temporary: temporary.write_text(report, encoding="utf-8"))
+    printed, note = None, None
+    if pdf:
+        try:
+            printed = print_to_pdf(report_path, pdf_path)
+        except CannotPrint as error:
+            note = str(error)
+    return SnapshotOutcome(snapshot, workbook_path, document_path, earlier, report_path, printed, note)

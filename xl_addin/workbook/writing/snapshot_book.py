@@ -29,7 +29,16 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.pagebreak import Break
 
 from xl_addin.engine.marks import OVERDUE_COLOUR
-from xl_addin.engine.snapshot import BUNCHING_WINDOW_DAYS, DAYS_OVERDUE, ReviewTable, Snapshot, Unit, review_sections
+from xl_addin.engine.snapshot import (
+    DAYS_OVERDUE,
+    REVIEW_CHARTS,
+    ReviewTable,
+    Snapshot,
+    Unit,
+    count_step,
+    review_basis,
+    review_sections,
+)
 from xl_addin.ooxml.refs import column_letter
 from xl_addin.ooxml.sheet_rows import SheetRows
 from xl_addin.ooxml.zip_package import PackageWriter
@@ -57,13 +66,6 @@ NONE_SUFFIX = " (none)"
 CHARTS_SHEET = "Charts"
 CHART_ROWS = 20  # rows from one chart's top to the next's: 8 cm of chart and a gap
 CHARTS_PER_PAGE = 2
-# Charts drawn on the Review sheet: (table key, chart title, kind, value axis title)
-CHARTS = (
-    ("by-status", "Items by status", "bar", "Items"),
-    ("closures-per-month", "Closures per month (last 12 months)", "bar", "Items closed"),
-    ("raised-per-month", "Entries raised per month (last 12 months)", "line", "Items raised"),
-    ("overdue-owners", "Overdue items by owner", "bar", "Overdue items"),
-)
 
 
 class _Cells:
@@ -203,7 +205,7 @@ def _charts_rows(sheet: WriteOnlyWorksheet) -> SheetRows:
     """A line below the charts: it says where their data is, and makes the rows they stand on part of the sheet,
     which LibreOffice needs to keep the page breaks between them."""
     rows = SheetRows()
-    for _ in range(len(CHARTS) * CHART_ROWS):
+    for _ in range(len(REVIEW_CHARTS) * CHART_ROWS):
         rows.append([])
     rows.append([("Drawn from the review's tables.", 0)])
     return rows
@@ -263,44 +265,13 @@ def _write_register(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> SheetRows:
     return cells.rows
 
 
-def _header_lines(snapshot: Snapshot) -> list[tuple[str, Any]]:
-    steady = snapshot.steady_stream
-    busiest = (f"{steady.busiest_entries} entries from {steady.busiest_start} to {steady.busiest_end}"
-               if steady.busiest_start else "no entries in the year")
-    verdict = snapshot.findings[0].message if snapshot.findings else "Entries are spread through the year."
-    return [
-        ("Register file", snapshot.register_file),
-        ("SHA-256", snapshot.register_sha256),
-        ("As of", snapshot.as_of),
-        ("Previous review", snapshot.previous_review or "none: every item counts as new"),
-        ("Items", len(snapshot.items)),
-        ("Entries raised in the year to the as-of date", steady.entries_in_year),
-        (f"Busiest {BUNCHING_WINDOW_DAYS} days", busiest),
-        ("Steady stream", verdict),
-        ("Median days from raised to closed", steady.median_days_to_close),
-        ("Closed and new since", snapshot.since_basis),
-        ("Data quality", _quality_line(snapshot)),
-    ]
-
-
-def _quality_line(snapshot: Snapshot) -> str:
-    """The validation findings in one line, so a review never reads a register it does not know is broken."""
-    if not snapshot.data_quality:
-        return "no validation findings"
-    by_severity = {severity: sum(count for _, level, count in snapshot.data_quality if level == severity)
-                   for severity in ("error", "warning", "info")}
-    counts = ", ".join(f"{count} {severity}{'s' if count != 1 and severity != 'info' else ''}"
-                       for severity, count in by_severity.items())
-    return f"{counts} (see the Data quality table; xlreg validate lists them cell by cell)"
-
-
 _LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 COVER_VALUE_WIDTH = 50
 
 
 def _write_cover(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> SheetRows:
     """The Review sheet: the title, the headline figures and what the review rests on, on one page."""
-    lines = _header_lines(snapshot)
+    lines = review_basis(snapshot)
     labels = [figure.label for figure in snapshot.headline] + [label for label, _ in lines]
     widths = (max(len(label) for label in labels) + 2, COVER_VALUE_WIDTH)
     _widths(sheet, widths)
@@ -370,29 +341,21 @@ def _formats(table: ReviewTable, index: int, width: int) -> list[str | None]:
     return formats
 
 
-def _count_step(peak: float) -> int:
-    """A whole-number tick step for a count axis (1, 2, 5, 10, 20...), about five ticks up to `peak`: left to
-    itself Excel puts ticks at 0.5 for small counts."""
-    step = 1
-    while peak / step > 10:
-        step = step * 5 // 2 if str(step).startswith("2") else step * 2
-    return step
-
-
 def _add_charts(sheet: WriteOnlyWorksheet, anchors: dict[str, tuple[WriteOnlyWorksheet, int, int]],
                 snapshot: Snapshot) -> None:
     """The charts on their sheet, drawn from the tables on the section sheets, two to a printed page."""
     tables = {table.key: table for table in snapshot.tables}
     # a schema without a column, or a register without the columns to fill a table, has no chart for it
-    drawn = [chart for chart in CHARTS if chart[0] in anchors]
-    for placed, (key, title, kind, axis_title) in enumerate(drawn):
+    drawn = [chart for chart in REVIEW_CHARTS if chart.key in anchors]
+    for placed, (key, title, kind, axis_title) in enumerate((chart.key, chart.title, chart.kind, chart.axis_title)
+                                                           for chart in drawn):
         if placed and placed % CHARTS_PER_PAGE == 0:
             sheet.row_breaks.append(Break(id=placed * CHART_ROWS))
         data, header, last = anchors[key]
         chart = _chart(data, kind, title if last > header else f"{title}: none", axis_title, header,
                        max(last, header + 1))
         counts = [row[1] for row in tables[key].rows if len(row) > 1 and isinstance(row[1], int | float)]
-        chart.y_axis.majorUnit = _count_step(max(counts, default=0))
+        chart.y_axis.majorUnit = count_step(max(counts, default=0))
         chart.y_axis.number_format = "0"
         sheet.add_chart(chart, f"A{2 + placed * CHART_ROWS}")  # a row below each page break
 
