@@ -97,8 +97,10 @@ def test_snapshot_in_lite_adds_a_review_sheet(main_py: ModuleType, tmp_path: Pat
     (review,) = [name for name in workbook.sheetnames if name.startswith("Review ")]
     assert message.startswith(f"Snapshot added as the sheet '{review}' (60 items)")
     values = [cell.value for cell in workbook[review]["A"] if cell.value is not None]
-    assert values[0] == "Management review snapshot: Improvement register"
+    assert values[0] == "Management review: Improvement register"
     assert "Overdue items by owner" in values and "Open items by priority" in values
+    rows = {row[0]: row[1] for row in workbook[review].iter_rows(values_only=True) if row[0] is not None}
+    assert rows["On-time closure rate"] == "74%" and rows["Open items not yet rated"] == "0"
 
 
 def test_a_lite_script_on_a_workbook_without_a_register_alerts_and_changes_nothing(

@@ -120,3 +120,25 @@ def test_a_window_the_export_does_not_cover_fills_no_baseline_and_says_so(tmp_pa
     assert items["IMP-0002"][header.index("Baseline")] is None
     # the window after (2026-02-01 to 2026-05-01) is in the export: 18 tickets, opened 03-10 to 05-01 every 3 days
     assert items["IMP-0002"][header.index("Measured outcome")] == "18 tickets (n=18, 2026-02-01 to 2026-05-01)"
+
+
+def test_the_measurements_sheet_prints_with_dates_as_dates_and_shares_as_percentages(tmp_path: Path) -> None:
+    register = Path(shutil.copyfile(resources.sample_path(), tmp_path / "register.xlsx"))
+    feed = tmp_path / "incidents.csv"
+    _feed(feed)
+    _set(register, {
+        "IMP-0002": {"Metric key": "resolution:Payroll:2", "Implemented date": dt.date(2026, 6, 1)},
+        "IMP-0005": {"Metric key": "breach:Payroll", "Implemented date": dt.date(2026, 6, 1)},
+    })
+    assert run("measure", str(register), "--feed", "tickets", str(feed), "--as-of", "2026-11-25", "--in-place")[0] == 0
+    workbook = openpyxl.load_workbook(register)
+    sheet = workbook["Measurements"]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    resolution, breach = rows["IMP-0002"], rows["IMP-0005"]
+    assert resolution[4].value == dt.datetime(2026, 3, 3) and resolution[4].is_date  # a date, not its text
+    assert breach[7].number_format == "0.00%" and breach[7].value == 0  # no ticket breached: 0.00%
+    assert resolution[7].number_format == "0.00" and resolution[6].number_format == "0"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
+    assert all(cell.alignment.wrap_text for cell in sheet[1])  # headers wrap within their columns

@@ -126,7 +126,7 @@ def test_the_status_bar_says_what_was_found(registers: dict[int, Path], tmp_path
     findings = openpyxl.load_workbook(tmp_path / "out.xlsx")["Findings"]
     assert all(cell.font.b for cell in findings[1]) and not findings["A2"].font.b  # the header, as the CLI's
     [table] = findings.tables.values()  # filter buttons on the header, as the CLI's autoFilter gives
-    assert table.ref == table.autoFilter.ref == "A1:F4" == f"A1:F{findings.max_row}"
+    assert table.ref == table.autoFilter.ref == "A1:G4" == f"A1:G{findings.max_row}"
     message, _, _ = through_ribbon("overdue", tmp_path / "r.xlsx", tmp_path / "out2.xlsx")
     assert message.startswith("4 overdue items as of 2026-11-25 (Ana Costa 4)")
 
@@ -139,7 +139,7 @@ def test_an_empty_findings_listing_is_still_a_table_excel_accepts(tmp_path: Path
     assert engine.calls["table.add"] == 1
     findings = openpyxl.load_workbook(tmp_path / "out.xlsx")["Findings"]
     [table] = findings.tables.values()  # a table needs a row under its header, as Excel itself would add
-    assert table.ref == "A1:F2" and findings["A1"].value == "Cell" and findings["A2"].value is None
+    assert table.ref == "A1:G2" and findings["A1"].value == "Cell" and findings["A2"].value is None
 
 
 def test_a_failure_is_one_plain_dialog_and_changes_nothing(tmp_path: Path) -> None:

@@ -243,19 +243,109 @@ def test_text_that_looks_like_a_formula_stays_text(schema, tmp_path: Path) -> No
     assert openpyxl.load_workbook(path)["Register"]["F2"].value == "=HYPERLINK(\"http://x\",\"y\")"
 
 
+def _word_heights(pdf: Path) -> list[list[float]]:
+    """Each page's word heights in points, from pdftotext's word boxes: text printed at 70% is 70% as tall."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [[float(low) - float(high) for high, low in re.findall(r'<word [^>]*yMin="([\d.]+)"[^>]*yMax="([\d.]+)"',
+                                                                  page)]
+            for page in boxes.split("<page ")[1:]]
+
+
 @pytest.mark.libreoffice
-def test_libreoffice_renders_the_snapshot_to_pdf(sample_snapshot: tuple[Path, Path], libreoffice) -> None:
-    workbook_path, _ = sample_snapshot
-    pdf = libreoffice.convert(workbook_path, "pdf")
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    for words in ("Management review snapshot", "Items by status", "Overdue items by owner",
-                  "Closures per month", "Entries raised per month", "IMP-0039"):
+def test_libreoffice_prints_the_snapshot_as_a_pack(sample_snapshot: tuple[Path, Path], libreoffice,
+                                                   tmp_path: Path) -> None:
+    workbook_path, document_path = sample_snapshot
+    document = load_snapshot(document_path)
+    # the height of the workbooks' text printed at full size, measured in the same run
+    full_size = tmp_path / "full-size.xlsx"
+    plain = openpyxl.Workbook()
+    assert plain.active is not None
+    plain.active["A1"] = "Text at full size"
+    plain.save(full_size)
+    pdfs = libreoffice.convert_many([workbook_path, full_size], "pdf")
+    pdf = pdfs[workbook_path]
+    full_height = max(_word_heights(pdfs[full_size])[0])
+    heights = _word_heights(pdf)
+    scales = [min(page) / full_height for page in heights if page]
+    assert min(scales) >= 0.6, [round(scale, 2) for scale in scales]  # no page scaled below 60%
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    first = [" ".join(line.split()) for line in pages[0].splitlines()]
+    assert first[0] == "Management review: Improvement register" and "Headline figures" in first
+    for figure in document["headline"]:  # the Review prints first: the headline figures, rates as percentages
+        value = figure["value"]
+        shown = f"{round(value * 100)}%" if figure["unit"] == "percent" else f"{round(value)}"
+        assert f"{figure['label']} {shown}" in first, figure
+    assert "Open items not yet rated 0" in first and "On-time closure rate 74%" in first
+    text = "\f".join(pages)
+    for words in ("Items by status", "Overdue items by owner", "Closures per month", "Entries raised per month",
+                  "IMP-0039"):
         assert words in text, words
     # the Charts sheet prints two charts to a page, none cut by a page break
-    pages = text.split("\f")
     titles = ("Items by status", "Closures per month", "Entries raised per month", "Overdue items by owner")
-    charts = [[title for title in titles if title in page] for page in pages if "Items" in page or "Overdue" in page]
-    assert charts[-2:] == [list(titles[:2]), list(titles[2:])], charts[-2:]
+    charts = [[title for title in titles if title in page] for page in pages[1:3]]
+    assert charts == [list(titles[:2]), list(titles[2:])], charts
+    # then a page or more per section of the tables, each beginning with its title, and the register
+    sections = openpyxl.load_workbook(workbook_path).sheetnames[2:-1]
+    starts = [page.lstrip().split("\n")[0].strip() for page in pages[3:]]
+    assert [start for start in starts if start in sections] == sections
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "4", str(pdf),
+                    str(_artefacts() / "snapshot-workbook-page")], check=True)
+
+
+def _artefacts() -> Path:
+    folder = Path(__file__).resolve().parent.parent / "test-artefacts"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def test_each_header_fits_its_column_and_figures_print_as_their_units(sample_snapshot: tuple[Path, Path]) -> None:
+    workbook = openpyxl.load_workbook(sample_snapshot[0])
+    for sheet in workbook.worksheets[2:]:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if not (cell.font.bold and cell.fill.fill_type == "solid" and isinstance(cell.value, str)):
+                    continue  # a header cell: bold on the header fill
+                width = sheet.column_dimensions[cell.column_letter].width
+                longest_word = max(len(word) for word in cell.value.split())
+                assert longest_word < width, (sheet.title, cell.coordinate, cell.value, width)
+                assert len(cell.value) < width or cell.alignment.wrap_text, (sheet.title, cell.coordinate)
+    figures = workbook["Effectiveness and velocity"]
+    formats = {row[0].value: row[1].number_format for row in figures.iter_rows() if row[0].value and len(row) > 1}
+    assert formats["On-time closure rate"] == "0%" and formats["Effectiveness verified"] == "0%"
+    assert formats["Open items: median age (days)"] == "0" and formats["Corrective actions"] == "0"
+    review = workbook["Review"]
+    shown = {row[0].value: row[1].number_format for row in review.iter_rows() if row[0].value and len(row) > 1}
+    assert shown["On-time closure rate"] == "0%" and shown["Open items: median age (days)"] == "0"
+    register = workbook["Register"]
+    assert register.print_title_rows == "$1:$1" and register.print_title_cols == "$A:$A"
+    assert workbook.sheetnames[0] == "Review"
+
+
+def test_open_items_without_ratings_are_counted_listed_and_said(schema) -> None:
+    rated = [_item(number, dt.date(2026, 3, number)) for number in range(1, 5)]
+    unrated = [_item(number, dt.date(2026, 4, number)) for number in range(5, 8)]
+    for row in unrated:
+        row.values["Compliance"] = None  # an imported item starts unrated
+    snapshot = take_snapshot(_register(schema, [*rated, *unrated]), schema, as_of=dt.datetime(2026, 11, 25),
+                             previous_review=dt.date(2026, 1, 1), register_sha256="0" * 64)
+    table = snapshot.table("unrated")
+    assert [row[0] for row in table.rows] == ["IMP-0005", "IMP-0006", "IMP-0007"]
+    assert len(snapshot.table("open-by-priority").rows) == 4
+    assert snapshot.table("open-by-priority").note == ("3 open items are not yet rated, so not ranked: see 'Open "
+                                                       "items not yet rated'.")
+    figures = {figure.label: figure.value for figure in snapshot.headline}
+    assert figures["Open items not yet rated"] == 3 and figures["Open items"] == 7
+
+
+def test_a_first_review_counts_its_new_items_instead_of_listing_them(schema) -> None:
+    items = [_item(number, dt.date(2026, 3, number)) for number in range(1, 9)]
+    first = take_snapshot(_register(schema, items), schema, as_of=dt.datetime(2026, 11, 25), previous_review=None,
+                          register_sha256="0" * 64)
+    table = first.table("new-since")
+    assert table.rows == () and table.note == ("This is the first review: all 8 items raised to date count as new "
+                                               "(the Register sheet lists them).")
+    assert {figure.label: figure.value for figure in first.headline}["New since the last review"] == 8
 
 
 def _item(number: int, raised: dt.date, *, status: str = "Planned", description: str = "Tidy up") -> RegisterRow:

@@ -20,12 +20,13 @@ from xl_addin.engine.schema import RegisterSchema
 from xl_addin.ooxml.refs import column_letter, range_bounds
 
 MarkKind = Literal["overdue", "finding"]
+NumberUnit = Literal["percent", "decimal", "whole"]
 MARK_KINDS: tuple[MarkKind, ...] = ("overdue", "finding")
 OVERDUE_COLOUR = "FFF8CBAD"
 FINDING_COLOURS = {Severity.ERROR: "FFFFC7CE", Severity.WARNING: "FFFFEB9C", Severity.INFO: "FFDDEBF7"}
 FINDINGS_SHEET = "Findings"
-FINDINGS_HEADER = ("Cell", "Severity", "Code", "Column", "Value", "Message")
-FINDINGS_WIDTHS = (16, 9, 20, 18, 20, 90)
+FINDINGS_HEADER = ("Cell", "ID", "Severity", "Code", "Column", "Value", "Message")
+FINDINGS_WIDTHS = (14, 12, 9, 20, 18, 20, 80)
 
 @dataclass(frozen=True)
 class ColumnValues:
@@ -82,6 +83,9 @@ class LogRows:
     rows: tuple[tuple[Any, ...], ...]
     widths: tuple[int, ...] = ()
     replace: bool = False  # the sheet's rows are replaced (the Measurements sheet), not appended to
+    # how each row's numbers read ("percent", "decimal", "whole"; None as they are), column by column; dates and
+    # moments read as dates whatever this says
+    units: tuple[tuple[NumberUnit | None, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -251,8 +255,9 @@ def overdue_marks(register: Register, items: Sequence[OverdueItem]) -> Marks:
     return Marks(sheet=register.sheet, replaces=frozenset({"overdue"}), fills=fills)
 
 
-def finding_marks(register: Register, findings: Sequence[Finding]) -> Marks:
-    """Fill and annotate each cell with a finding, and list every finding on a Findings sheet."""
+def finding_marks(register: Register, findings: Sequence[Finding], id_column: str | None = None) -> Marks:
+    """Fill and annotate each cell with a finding, and list every finding on a Findings sheet with the ID of the
+    item it is about (from `id_column`)."""
     by_cell: dict[tuple[int, int], list[Finding]] = {}
     for finding in findings:
         if finding.cell and finding.sheet == register.sheet:
@@ -263,7 +268,9 @@ def finding_marks(register: Register, findings: Sequence[Finding]) -> Marks:
                  "\n".join(f"{f.code}: {f.message}" for f in group))
         for (row, column), group in sorted(by_cell.items())
     )
-    rows = tuple((f.location, str(f.severity), f.code, f.column, _plain(f.value), f.message) for f in findings)
+    ids = dict(zip(register.row_numbers, register.cells.get(id_column or "", ()), strict=False))
+    rows = tuple((f.location, _plain(ids.get(f.row)) if f.row else None, str(f.severity), f.code, f.column,
+                  _plain(f.value), f.message) for f in findings)
     links = tuple(f"'{f.sheet}'!{f.cell}" if f.cell else "" for f in findings)
     sheet = FindingsSheet(FINDINGS_SHEET, FINDINGS_HEADER, rows, links)
     return Marks(sheet=register.sheet, replaces=frozenset({"finding"}), notes=notes, findings_sheet=sheet)

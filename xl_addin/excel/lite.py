@@ -25,7 +25,7 @@ from typing import Any
 from xl_addin.engine.marks import UNDERLAYS, CellNote, RecordEntry, RowBlockFill, Underlay
 from xl_addin.engine.register import Register
 from xl_addin.engine.schema import RegisterSchema
-from xl_addin.engine.snapshot import Snapshot, take_snapshot
+from xl_addin.engine.snapshot import Snapshot, figure_text, review_sections, take_snapshot
 from xl_addin.errors import ActionFailed, WriteRefused
 from xl_addin.excel import ribbon
 from xl_addin.excel.book import ExcelBook, hex_colour
@@ -116,17 +116,20 @@ def snapshot(book: ExcelBook, run: Button) -> str:
 
 def review_rows(snapshot: Snapshot) -> list[list[Any]]:
     """The Review sheet's values: a title, the header lines, then each table with its title and columns."""
-    rows: list[list[Any]] = [[f"Management review snapshot: {snapshot.schema_title}"],
-                             ["Register", snapshot.register_file], ["As of", snapshot.as_of],
-                             ["Items", len(snapshot.items)]]
-    for table in snapshot.tables:
-        rows.append([])
-        rows.append([table.title])
-        if table.unavailable:
-            rows.append([table.unavailable])
-            continue
-        rows.append(list(table.columns))
-        rows += [list(values) for values in table.rows] or [["(none)"]]
+    rows: list[list[Any]] = [[f"Management review: {snapshot.schema_title}"],
+                             ["Register", snapshot.register_file], ["As of", snapshot.as_of], [], ["Headline figures"]]
+    rows += [[figure.label, figure_text(figure.value, figure.unit)] for figure in snapshot.headline]
+    for title, tables in review_sections(snapshot.tables):
+        rows += [[], [title]]
+        for table in tables:
+            rows.append([])
+            rows.append([table.title])
+            rows += [[line] for line in (table.unavailable, table.note) if line]
+            if table.unavailable:
+                continue
+            if table.rows:
+                rows.append(list(table.columns))
+            rows += [list(values) for values in table.rows] or ([] if table.note else [["(none)"]])
     return rows
 
 

@@ -45,7 +45,7 @@ def validate(book: ExcelBook, run: Button) -> str:
 
     register = book.read_register(run.schema)
     found = check_register(register, run.schema, today=run.today)
-    book.apply(finding_marks(register, found))
+    book.apply(finding_marks(register, found, run.schema.role("id")))
     errors = sum(1 for finding in found if finding.severity == Severity.ERROR)
     warnings = sum(1 for finding in found if finding.severity == Severity.WARNING)
     return (f"Validated {_plural(len(register), 'row')}: {_plural(errors, 'error')}, "

@@ -10,6 +10,7 @@ import re
 
 from defusedxml import ElementTree
 
+from xl_addin.ooxml.xml_text import escape as escape_text
 from xl_addin.ooxml.xml_text import quoteattr
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -160,6 +161,34 @@ def add_sheet(workbook: str, name: str, rel_id: str, *, state: str | None = None
         if entries:
             end = entries[-1][1].start()
     return workbook[:end] + element + workbook[end:]
+
+
+_DEFINED_NAMES = re.compile(r"<((?:[\w.-]+:)?)definedNames\b[^>]*?(/?)>")
+# What CT_Workbook puts after definedNames: a new definedNames goes before the first of them
+_AFTER_DEFINED_NAMES = re.compile(r"<(?:[\w.-]+:)?(?:calcPr|oleSize|customWorkbookViews|pivotCaches|smartTagPr|"
+                                  r"smartTagTypes|webPublishing|fileRecoveryPr|webPublishObjects|extLst)\b|"
+                                  r"</(?:[\w.-]+:)?workbook>")
+
+
+def set_print_titles(workbook: str, position: int, sheet: str, rows: str) -> str:
+    """The workbook with the rows (`$1:$1`) printed at the top of each page of the sheet at `position` (from 0),
+    in place of any it had."""
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    workbook = re.sub(rf'<((?:[\w.-]+:)?)definedName\b[^>]*\sname="_xlnm\.Print_Titles"[^>]*\slocalSheetId='
+                      rf'"{position}"[^>]*>.*?</\1definedName>', "", workbook, flags=re.S)
+    sheets_end, prefix = _close_tag(workbook, "sheets", "the workbook part")
+    found = _DEFINED_NAMES.search(workbook)
+    name = (f'<{prefix}definedName name="_xlnm.Print_Titles" localSheetId="{position}">'
+            f"{escape_text(quoted)}!{rows}</{prefix}definedName>")
+    if found is None:
+        at = _AFTER_DEFINED_NAMES.search(workbook, sheets_end)
+        place = at.start() if at else len(workbook)
+        return workbook[:place] + f"<{prefix}definedNames>{name}</{prefix}definedNames>" + workbook[place:]
+    if found.group(2) == "/":
+        return workbook[:found.start()] + f"<{prefix}definedNames>{name}</{prefix}definedNames>" + \
+            workbook[found.end():]
+    end, _ = _close_tag(workbook, "definedNames", "the workbook part")
+    return workbook[:end] + name + workbook[end:]
 
 
 def sheet_relationship_id(element: re.Match[str]) -> str:

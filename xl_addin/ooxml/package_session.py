@@ -82,6 +82,7 @@ class PackageSession:
         self.added: dict[str, bytes] = {}
         self.removed: set[str] = set()
         self.owned: set[str] = {self.workbook_part, self.workbook_rels_part, "[Content_Types].xml", self.styles_part}
+        self.print_titles: dict[str, str] = {}  # sheet title -> the rows printed atop each of its pages
 
     # --- parts ------------------------------------------------------------------------------------------------
 
@@ -250,6 +251,10 @@ class PackageSession:
             for part, plan in self.plans.items():
                 edited[part] = self._edit_sheet(plan)
             self.set(self.workbook_rels_part, self.workbook_rels)
+            names = self.sheet_names()
+            for title, rows in self.print_titles.items():  # by where each sheet stands once all are in place
+                if title in names:
+                    self.workbook = edit.set_print_titles(self.workbook, names.index(title), title, rows)
             self.replaced[self.workbook_part] = self.workbook.encode("utf-8")
             self.replaced["[Content_Types].xml"] = self.content_types.encode("utf-8")
             self.replaced[self.styles_part] = self.styles.to_bytes()

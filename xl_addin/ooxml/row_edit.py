@@ -12,12 +12,14 @@ take a row raises ReadInFull for the next:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from xl_addin.ooxml.refs import column_letter_bytes, column_number
+from xl_addin.ooxml.serials import serial
 from xl_addin.ooxml.xml_text import escape
 
 Strategy = Literal["values", "shape", "narrow", "general"]
@@ -87,8 +89,11 @@ def set_attributes(head: bytes, changes: Mapping[bytes, bytes | None]) -> bytes:
 
 
 def number_text(value: Any) -> bytes:
+    """A number as a cell's value; a date, time or duration as its serial number (the cell's format shows it)."""
     if type(value) is int:
         return b"%d" % value
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        value = serial(value)
     if isinstance(value, float) and value.is_integer():
         return b"%d" % int(value)
     return escape(str(value)).encode()

@@ -99,12 +99,20 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _HEAD = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
 
 
+# Printed landscape on A4, one page wide and as many down as it takes (the header row is repeated on each page by
+# the workbook's Print_Titles name, which the package session adds)
+_ONE_PAGE_WIDE = ('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+                  '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
+
+
 def listing_sheet(rows: SheetRows, widths: Sequence[float] = (), *, frozen_header: bool = True,
-                  after: str = "") -> bytes:
+                  after: str = "", one_page_wide: bool = False) -> bytes:
     """A worksheet part holding `rows` (its first one a header, frozen at the top) in columns of `widths`;
-    `after` (a filter, hyperlinks) follows the rows."""
+    `after` (a filter, hyperlinks) follows the rows; with `one_page_wide`, it prints landscape one page wide."""
+    head = "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>" if one_page_wide else ""
     view = ('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
             'state="frozen"/></sheetView></sheetViews>') if frozen_header else ""
     columns = "".join(f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>' for n, w in enumerate(widths, start=1))
-    return b"".join([(_HEAD + view + (f"<cols>{columns}</cols>" if columns else "") + "<sheetData>").encode(),
-                     *rows.xml(), f"</sheetData>{after}</worksheet>".encode()])
+    tail = after + (_ONE_PAGE_WIDE if one_page_wide else "")
+    return b"".join([(_HEAD + head + view + (f"<cols>{columns}</cols>" if columns else "") + "<sheetData>").encode(),
+                     *rows.xml(), f"</sheetData>{tail}</worksheet>".encode()])

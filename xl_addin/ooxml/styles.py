@@ -217,6 +217,28 @@ class StyleSheet:
         self._fill_kinds.append(("solid", colour.upper()))
         return index
 
+    def builtin_format(self, number_format: int) -> int:
+        """A cell format with one of Excel's built-in number formats (9 "0%", 10 "0.00%", 14 a short date, 22 a
+        date and time, 1 "0", 2 "0.00"), the default font and no fill."""
+        key = ("number", number_format, "")
+        if key not in self._memo:
+            self._memo[key] = self.xfs.index_of(_with_attributes(self._xf(0), {"numFmtId": str(number_format),
+                                                                                "applyNumberFormat": "1"}))
+        return self._memo[key]
+
+    def wrapped(self, xf: int) -> int:
+        """The format `xf` with its text wrapped within the column, from the top of the cell."""
+        key = ("wrapped", xf, "")
+        if key not in self._memo:
+            text = self._xf(xf)
+            p = self.xfs.prefix
+            children = re.sub(rf"<{re.escape(p)}alignment\b[^>]*/>", "", _children(text))
+            head = _with_attributes(text, {"applyAlignment": "1"})
+            head = head[:head.index(">") + 1] if head[head.index(">") - 1] != "/" else head[:-2] + ">"
+            self._memo[key] = self.xfs.index_of(f'{head}<{p}alignment vertical="top" wrapText="1"/>{children}'
+                                                f"</{p}xf>")
+        return self._memo[key]
+
     def font_format(self, *, bold: bool = False, hyperlink: bool = False) -> int:
         """A cell format with the default font made bold, or in the blue underlined hyperlink look."""
         key = ("font", int(bold), "link" if hyperlink else "")

@@ -126,7 +126,7 @@ def run_mark_findings(path: Path, schema: RegisterSchema, *, today: dt.date, out
     _refuse_early(path, output)
     register, schema = load_register(path, schema, limits)
     found = check_register(register, schema, today=today)
-    written = write_marks(path, finding_marks(register, found), output)
+    written = write_marks(path, finding_marks(register, found, schema.role("id")), output)
     return MarkOutcome(register, found, written)
 
 

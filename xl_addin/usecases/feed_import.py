@@ -38,7 +38,7 @@ from xl_addin.workbook.writing.safe_write import WriteResult, write_marks
 FEED_LOG = "Feed log"
 FEED_LOG_HEADER = ("Imported at", "File", "SHA-256", "Feed", "Mapping", "As of", "Rows read", "Items created",
                    "Items updated", "Proposals already in the register")
-FEED_LOG_WIDTHS = (17, 28, 66, 9, 22, 11, 10, 13, 13, 16)
+FEED_LOG_WIDTHS = (17, 22, 24, 9, 18, 11, 8, 9, 9, 13)  # a longer text wraps: printed one page wide
 # The roles a feed fills, in the order they are written.
 FEED_ROLES = ("id", "dateRaised", "source", "type", "description", "severity", "owner", "targetDate", "status",
               "successMetric", "baseline", "closureDate", "measuredOutcome", "sourceRef")
@@ -212,10 +212,10 @@ def run_import(feed: Path, register_path: Path, schema: RegisterSchema, *, kind:
     if plan.new_items:
         _refuse_occupied(register_path, register, schema, len(plan.new_items))
     if changes and output is not None:
-        log = LogRows(FEED_LOG, FEED_LOG_HEADER, ((
-            dt.datetime.now().strftime("%Y-%m-%d %H:%M"), feed.name, hashlib.sha256(feed.read_bytes()).hexdigest(),
-            kind, mapping.name, as_of.isoformat(), records.rows_read, plan.created, plan.updated, plan.skipped),),
-            FEED_LOG_WIDTHS)
+        entry = (dt.datetime.now().replace(second=0, microsecond=0), feed.name,
+                 hashlib.sha256(feed.read_bytes()).hexdigest(), kind, mapping.name, as_of, records.rows_read,
+                 plan.created, plan.updated, plan.skipped)
+        log = LogRows(FEED_LOG, FEED_LOG_HEADER, (entry,), FEED_LOG_WIDTHS)
         marks = import_marks(register, sheet_columns, plan, log, words=own_words(register, schema), added=added)
         written = write_marks(register_path, marks, output, limits=limits)
     return ImportOutcome(feed, mapping, table, records, proposals, plan, written, not_written,

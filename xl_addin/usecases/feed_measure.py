@@ -18,7 +18,7 @@ from xl_addin.engine.feeds.measure import (
     parse_metric_key,
 )
 from xl_addin.engine.feeds.records import read_records
-from xl_addin.engine.marks import ColumnValues, LogRows, Marks
+from xl_addin.engine.marks import ColumnValues, LogRows, Marks, NumberUnit
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.engine.text_dates import DateOrder
 from xl_addin.errors import ActionFailed
@@ -31,7 +31,7 @@ from xl_addin.workbook.writing.safe_write import WriteResult, write_marks
 MEASUREMENTS = "Measurements"
 HEADER = ("ID", "Metric key", "Measures", "Implemented", "Before: from", "Before: to", "Before: tickets",
           "Before", "After: from", "After: to", "After: tickets", "After", "Note")
-WIDTHS = (11, 22, 44, 12, 12, 12, 9, 10, 12, 12, 9, 10, 48)
+WIDTHS = (10, 16, 22, 13, 11, 11, 9, 9, 11, 11, 9, 9, 24)  # a longer text wraps: printed one page wide
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,8 @@ def run_measure(register_path: Path, feed: Path, schema: RegisterSchema, *, mapp
     if output is not None:
         values = tuple(ColumnValues(register.sheet, register.columns[str(roles[role])], row, (value,))
                        for row, role, value in fills)
-        sheet = LogRows(MEASUREMENTS, HEADER, tuple(_sheet_row(item) for item in measured), WIDTHS, replace=True)
+        sheet = LogRows(MEASUREMENTS, HEADER, tuple(_sheet_row(item) for item in measured), WIDTHS, replace=True,
+                        units=tuple(_sheet_units(item) for item in measured))
         written = write_marks(register_path, Marks(sheet=register.sheet, values=values, log=sheet), output,
                               limits=limits)
     return MeasureOutcome(measured, fills, written)
@@ -127,11 +128,20 @@ def run_measure(register_path: Path, feed: Path, schema: RegisterSchema, *, mapp
 def _sheet_row(item: MeasuredItem) -> tuple[Any, ...]:
     found = item.measurement
     if found is None:
-        return (item.item_id, item.key_text, "", item.implemented and item.implemented.isoformat(),
-                *([""] * 8), item.note)
+        return (item.item_id, item.key_text, "", item.implemented, *([None] * 8), item.note)
     before, after = found.before, found.after
     last = dt.timedelta(days=1)
-    return (item.item_id, item.key_text, found.key.label, item.implemented and item.implemented.isoformat(),
-            before.start.isoformat(), (before.end - last).isoformat(), before.tickets, before.value,
-            after.start.isoformat() if after else "", (after.end - last).isoformat() if after else "",
-            after.tickets if after else "", after.value if after else "", item.note)
+    return (item.item_id, item.key_text, found.key.label, item.implemented,
+            before.start, before.end - last, before.tickets, before.value,
+            after.start if after else None, after.end - last if after else None,
+            after.tickets if after else None, after.value if after else None, item.note)
+
+
+# How each metric's value reads: a share of tickets as a percentage, hours with their fraction, counts whole
+_METRIC_UNITS: dict[str, NumberUnit] = {"breach": "percent", "resolution": "decimal", "count": "whole"}
+
+
+def _sheet_units(item: MeasuredItem) -> tuple[NumberUnit | None, ...]:
+    """The Measurements row's units: ticket counts whole, the before and after values as their metric reads."""
+    value: NumberUnit | None = _METRIC_UNITS[item.measurement.key.metric] if item.measurement else None
+    return (None, None, None, None, None, None, "whole", value, None, None, "whole", value, None)

@@ -32,7 +32,20 @@ from xl_addin.ooxml.package_session import PackageSession
 from xl_addin.ooxml.refs import range_bounds
 from xl_addin.ooxml.sheet_edit import Restyle
 from xl_addin.ooxml.tables import cell_style, grow_ranges, grow_table, names_table, table_last_row, widen_table
-from xl_addin.workbook.writing.tool_sheets import findings_sheet_xml, log_sheet_xml, read_record, record_sheet_xml
+from xl_addin.workbook.writing.tool_sheets import (
+    findings_sheet_xml,
+    log_rows,
+    log_sheet_xml,
+    read_record,
+    record_sheet_xml,
+)
+
+HEADER_ROW = "$1:$1"  # printed atop every page of the sheets xlreg keeps for people
+
+
+def _to(style: int) -> Restyle:
+    """A change of format to `style`, whatever the cell's was."""
+    return lambda current: style
 
 
 class PackageMarks:
@@ -116,6 +129,7 @@ class PackageMarks:
         else:  # before the record of the tool's marks when that is last, where the Register tab puts it too
             names = session.sheet_names()
             session.add_sheet(title, xml, before_last=bool(names) and names[-1] == RECORD_SHEET)
+        session.print_titles[title] = HEADER_ROW
         return title
 
     def date_formats(self, sheet: str, cells: frozenset[tuple[int, int]]) -> None:
@@ -167,12 +181,15 @@ class PackageMarks:
         if part is not None and exists and not rows.replace:
             plan = session.plan(rows.title)
             assert plan is not None
-            for number, values in enumerate(rows.rows, start=session.last_row(part) + 1):
-                for column, value in enumerate(values, start=1):
+            for number, cells in enumerate(log_rows(rows, self.styles), start=session.last_row(part) + 1):
+                for column, (value, style) in enumerate(cells, start=1):
                     if value is not None and value != "":
                         plan.write(number, column, value)
+                        if style:
+                            plan.restyle(number, column, column, _to(style))
             return
         xml = log_sheet_xml(rows, self.styles)
+        session.print_titles[rows.title] = HEADER_ROW
         if exists:  # replaced whole: what was there is the previous run's
             session.replace_sheet(rows.title, xml)
             return

@@ -5,6 +5,7 @@ each other."""
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 
 from xl_addin.engine.marks import FINDINGS_WIDTHS, RECORD_HEADER, RECORD_SHEET, FindingsSheet, LogRows, RecordEntry
@@ -29,17 +30,41 @@ def findings_sheet_xml(listing: FindingsSheet, styles: StyleSheet) -> bytes:
     last_row = max(1, len(listing.rows) + 1)
     after = f'<autoFilter ref="{span(1, 1, len(listing.header), last_row)}"/>'
     return listing_sheet(rows, FINDINGS_WIDTHS, after=after + (f"<hyperlinks>{''.join(links)}</hyperlinks>"
-                                                              if links else ""))
+                                                              if links else ""), one_page_wide=True)
+
+
+# Excel's built-in number formats: each shown in the reader's own way (a short date in their locale)
+_BUILT_IN = {"percent": 10, "decimal": 2, "whole": 1, "date": 14, "moment": 22}
+
+
+def log_rows(log: LogRows, styles: StyleSheet) -> list[list[tuple[object, int]]]:
+    """A log's rows, each value with its format: dates as dates, numbers as their unit says, text longer than its
+    column wrapped."""
+    made = []
+    for number, values in enumerate(log.rows):
+        units = log.units[number] if number < len(log.units) else ()
+        cells = []
+        for column, value in enumerate(values):
+            unit = units[column] if column < len(units) else None
+            kind = "moment" if isinstance(value, dt.datetime) else "date" if isinstance(value, dt.date) else \
+                unit if isinstance(value, int | float) and not isinstance(value, bool) else None
+            width = log.widths[column] if column < len(log.widths) else 0
+            style = styles.builtin_format(_BUILT_IN[kind]) if kind else \
+                styles.wrapped(0) if isinstance(value, str) and width and len(value) > width - 2 else 0
+            cells.append((value, style))
+        made.append(cells)
+    return made
 
 
 def log_sheet_xml(log: LogRows, styles: StyleSheet) -> bytes:
-    """A log sheet made anew: its header in bold, then its rows."""
-    bold = styles.font_format(bold=True)
+    """A log sheet made anew: its header in bold (wrapped within its column), then its rows; printed one page
+    wide."""
+    bold = styles.wrapped(styles.font_format(bold=True))
     rows = SheetRows()
     rows.append([(value, bold) for value in log.header])
-    for values in log.rows:
-        rows.append([(value, 0) for value in values])
-    return listing_sheet(rows, log.widths)
+    for cells in log_rows(log, styles):
+        rows.append(cells)
+    return listing_sheet(rows, log.widths, one_page_wide=True)
 
 
 def record_sheet_xml(entries: list[RecordEntry]) -> bytes:
