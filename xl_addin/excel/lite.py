@@ -129,7 +129,13 @@ def review_rows(snapshot: Snapshot) -> list[list[Any]]:
                 continue
             if table.rows:
                 rows.append(list(table.columns))
-            rows += [list(values) for values in table.rows] or ([] if table.note else [["(none)"]])
+            for index, values in enumerate(table.rows):
+                row = list(values)
+                if index < len(table.units) and isinstance(row[1], int | float):  # a figure, as its unit reads
+                    row[1] = figure_text(row[1], table.units[index])
+                rows.append(row)
+            if not table.rows and not table.note:
+                rows.append(["(none)"])
     return rows
 
 
