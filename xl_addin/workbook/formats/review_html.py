@@ -9,6 +9,7 @@ Rendered with Jinja2 from templates/ (review.html.j2, changes.html.j2), autoesca
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -62,11 +63,19 @@ def _rows(table: ReviewTable) -> list[list[str]]:
 
 
 SHORT = 16  # characters: a column whose cells are all this short or shorter is not wrapped (IDs, dates)
+# rows: a longer table is listed this far in the report (a review reads the top of a list; the workbook has it all)
+LISTED = 100
 
 
 def _table(table: ReviewTable) -> dict[str, Any]:
-    """A table for the template: its rows as text, and each column's classes (numbers set right, short text
-    kept on one line)."""
+    """A table for the template: its rows as text (the first LISTED of a long one, with a note of the rest), and
+    each column's classes (numbers set right, short text kept on one line)."""
+    left_out = max(0, len(table.rows) - LISTED)
+    if left_out:
+        more = (f"The first {LISTED} of {len(table.rows):,} are listed here; the snapshot workbook and its JSON "
+                "hold them all.")
+        table = replace(table, rows=table.rows[:LISTED], units=table.units[:LISTED],
+                        note=f"{table.note} {more}" if table.note else more)
     rows = _rows(table)
     classes = []
     for column in range(len(table.columns)):

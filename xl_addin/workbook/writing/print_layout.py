@@ -61,8 +61,12 @@ def lines(value: Any, width: float) -> int:
     return count
 
 
-def row_height(values: Sequence[Any], widths: Sequence[float]) -> float | None:
-    """The height a row needs for its most wrapped cell; None when one line is enough."""
-    most = max((lines(value, widths[number]) for number, value in enumerate(values[:len(widths)])
-                if type(value) is str), default=1)
+def row_height(values: Sequence[Any], widths: Sequence[float], columns: Sequence[int] | None = None) -> float | None:
+    """The height a row needs for its most wrapped cell; None when one line is enough. `columns`: the only
+    columns whose text may wrap (the others' values all fit), to look at no other."""
+    most = 1
+    for number in range(min(len(values), len(widths))) if columns is None else columns:
+        value = values[number] if number < len(values) else None
+        if type(value) is str and (len(value) > widths[number] - 2 or "\n" in value):
+            most = max(most, lines(value, widths[number]))
     return most * LINE_HEIGHT if most > 1 else None

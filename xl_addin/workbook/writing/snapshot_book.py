@@ -117,6 +117,11 @@ class _Cells:
     def row_formatted(self, values: Sequence[Any], formats: Sequence[str | None], *, fill: PatternFill | None = None,
                       height: float | None = None) -> None:
         """One row, each value with its number format (for numbers), wrapped at its column's width."""
+        if not any(formats):  # most rows: one style table for the whole row
+            styles = self._styles(None, fill, None, WRAP)
+            self.rows.append(list(zip(values, map(styles.__getitem__, map(type, values)), strict=True)),
+                             height=height)
+            return
         self.rows.append([(value, self._styles(None, fill, number_format, WRAP)[type(value)])
                           for value, number_format in zip(values, formats, strict=False)], height=height)
 
@@ -243,7 +248,7 @@ def _widths(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
 
 
 # The rows a register's column widths are worked out from: enough to know its columns, few enough to cost nothing.
-_SAMPLED_ROWS = 2000
+_SAMPLED_ROWS = 1000
 
 
 def _write_register(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> SheetRows:
@@ -258,10 +263,13 @@ def _write_register(sheet: WriteOnlyWorksheet, snapshot: Snapshot) -> SheetRows:
     cells = _Cells(sheet)
     plain: list[str | None] = [None] * len(columns)
     cells.row(columns, font=BOLD, fill=HEADER_FILL, alignment=WRAP, height=row_height(columns, widths))
+    texts = [number for number, column in enumerate(columns)  # the columns holding text, where a line may wrap
+             if any(type(item.get(column)) is str for item in sample)]
     for item in snapshot.items:
         values = list(map(item.get, columns))
         late = item.get(DAYS_OVERDUE) is not None
-        cells.row_formatted(values, plain, fill=OVERDUE_FILL if late else None, height=row_height(values, widths))
+        cells.row_formatted(values, plain, fill=OVERDUE_FILL if late else None,
+                            height=row_height(values, widths, texts))
     return cells.rows
 
 
