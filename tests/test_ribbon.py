@@ -16,6 +16,7 @@ import pytest
 from tests.cases.build_cases import item
 from tests.conftest import AS_OF
 from tests.openpyxl_engine import EngineImpl, open_book
+from xl_addin import resources
 from xl_addin.cli import main
 from xl_addin.engine.marks import FINDINGS_HEADER, OVERDUE_COLOUR, FindingsSheet, Marks
 from xl_addin.excel.book import ExcelBook
@@ -162,7 +163,12 @@ def test_snapshot_button_saves_the_pack_beside_the_workbook(registers: dict[int,
     message, _, app = through_ribbon("snapshot", work, tmp_path / "unused.xlsx")
     (pack,) = (tmp_path / "snapshots").glob("register_*.xlsx")
     assert message.startswith(f"Snapshot saved: {pack}") and pack.with_suffix(".json").is_file()
+    assert pack.with_suffix(".html").name in message and pack.with_suffix(".html").is_file()
     assert app.alerts == []
+    sample = shutil.copyfile(resources.sample_path(), tmp_path / "sample.xlsx")  # a register with its own column
+    through_ribbon("snapshot", sample, tmp_path / "unused.xlsx")
+    (frozen,) = (tmp_path / "snapshots").glob("sample_*.xlsx")
+    assert "Notes" in [cell.value for cell in openpyxl.load_workbook(frozen)["Register"][1]]
 
 
 def test_about_names_the_version_and_python(registers: dict[int, Path], tmp_path: Path) -> None:

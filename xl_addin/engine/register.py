@@ -193,7 +193,7 @@ def _normalised(values: Sequence[Any]) -> tuple[list[Any], AbstractSet[Any] | No
 
 def build_register(file: str, sheet: str, header_row: int, layout: HeaderLayout,
                    data: Iterable[tuple[int, Sequence[Any]]], computed: Sequence[str], *,
-                   first_column: int = 1, table: str | None = None) -> Register:
+                   first_column: int = 1, table: str | None = None, extras: bool = False) -> Register:
     """A register from raw sheet rows (row number, cells from `first_column` on); see register_from_columns."""
     numbers: list[int] = []
     raw: list[Sequence[Any]] = []
@@ -205,7 +205,7 @@ def build_register(file: str, sheet: str, header_row: int, layout: HeaderLayout,
         raw = [list(cells) + [None] * (width - len(cells)) for cells in raw]
     columns = list(zip(*raw, strict=True)) if raw else []
     return register_from_columns(file, sheet, header_row, layout, numbers, columns, computed,
-                                 first_column=first_column, table=table)
+                                 first_column=first_column, table=table, extras=extras)
 
 
 def kept_columns(layout: HeaderLayout) -> dict[str, int]:

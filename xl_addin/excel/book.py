@@ -71,8 +71,9 @@ class ExcelBook:
 
     # --- reading ------------------------------------------------------------------------------------------
 
-    def read_register(self, schema: RegisterSchema) -> Register:
-        """The table named as the schema says, else the first sheet whose header matches; one read each."""
+    def read_register(self, schema: RegisterSchema, *, extras: bool = False) -> Register:
+        """The table named as the schema says, else the first sheet whose header matches; one read each. With
+        `extras`, the register's own columns too (the snapshot keeps every column)."""
         wanted = schema.table.casefold()
         for sheet in self.book.sheets:
             for table in sheet.tables:
@@ -80,7 +81,8 @@ class ExcelBook:
                     whole = table.range
                     values = whole.options(ndim=2, err_to_str=True).value
                     layout = match_header(values[0], schema, first_column=whole.column)
-                    return self._register(schema, sheet.name, whole.row, layout, whole.column, values[1:], table.name)
+                    return self._register(schema, sheet.name, whole.row, layout, whole.column, values[1:], table.name,
+                                          extras)
         search = HeaderSearch(schema)
         for sheet in self.book.sheets:
             used = sheet.used_range
@@ -89,18 +91,19 @@ class ExcelBook:
             found = search.scan(sheet.name, rows, first_column=used.column)
             if found is not None:
                 body = values[found.first_item_row - used.row:]
-                return self._register(schema, sheet.name, found.row, found.layout, used.column, body, None)
+                return self._register(schema, sheet.name, found.row, found.layout, used.column, body, None, extras)
         raise ActionFailed(search.not_found(self.name).message)
 
     def _register(self, schema: RegisterSchema, sheet: str, header_row: int, layout: HeaderLayout,
-                  first_column: int, body: Sequence[Sequence[Any]], table: str | None) -> Register:
+                  first_column: int, body: Sequence[Sequence[Any]], table: str | None,
+                  extras: bool = False) -> Register:
         first = header_row + layout.rows
         rows = [[_cell_value(value) for value in row] for row in body]
         layout = promote_id_column(layout, schema.role("id"), lambda number: normalise_column(
             [row[number - first_column] if number - first_column < len(row) else None for row in rows]))
         data = ((first + index, row) for index, row in enumerate(rows))
         register = build_register(self.name, sheet, header_row, layout, data, schema.computed_columns,
-                                  first_column=first_column, table=table)
+                                  first_column=first_column, table=table, extras=extras)
         return adopt(register, schema)
 
     # --- writing ------------------------------------------------------------------------------------------

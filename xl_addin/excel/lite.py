@@ -55,8 +55,8 @@ class LiteBook(ExcelBook):
         super().__init__(book)
         self._formula_columns: set[tuple[str, int]] = set()
 
-    def read_register(self, schema: RegisterSchema) -> Register:
-        register = super().read_register(schema)
+    def read_register(self, schema: RegisterSchema, *, extras: bool = False) -> Register:
+        register = super().read_register(schema, extras=extras)
         # the template fills sumOf columns (the Priority total) with a live formula
         self._formula_columns = {(register.sheet, register.columns[name]) for name in schema.sums
                                  if name in register.columns}

@@ -93,7 +93,7 @@ def _noted(notes: list[str]) -> str:
 def snapshot(book: ExcelBook, run: Button) -> str:
     from xl_addin.usecases.actions import write_snapshot
 
-    register = book.read_register(run.schema)
+    register = book.read_register(run.schema, extras=True)  # the frozen copy keeps every column
     path = Path(book.book.fullname)
     if not path.is_file():
         raise ActionFailed("Save the workbook first: the snapshot is kept in a 'snapshots' folder beside it.")
