@@ -237,15 +237,21 @@ class ExcelBook:
         sheet.visible = SHEET_VERY_HIDDEN
         active.activate()
 
-    def _remove(self, entry: RecordEntry, underlay: Underlay) -> None:
-        names = [sheet.name for sheet in self.book.sheets]
-        if entry.sheet not in names:
-            return
+    def _marked_block(self, entry: RecordEntry) -> Any | None:
+        """The cells one of the tool's marks covers; None when there is nothing left to take off (its sheet is
+        gone, or the mark was a sheet of the tool's own, which is deleted here)."""
+        if entry.sheet not in [sheet.name for sheet in self.book.sheets]:
+            return None
         sheet = self._sheet(entry.sheet)
         if entry.is_sheet:
             sheet.delete()
+            return None
+        return sheet[entry.ref]
+
+    def _remove(self, entry: RecordEntry, underlay: Underlay) -> None:
+        block = self._marked_block(entry)
+        if block is None:
             return
-        block = sheet[entry.ref]
         colour, ours = block.color, _rgb(entry.colour)  # one read each: every read is a round trip to Excel
         if colour == ours:
             block.color = None

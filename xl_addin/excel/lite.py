@@ -79,13 +79,9 @@ class LiteBook(ExcelBook):
         self._note_text(cell, note, ours=ours)
 
     def _remove(self, entry: RecordEntry, underlay: Underlay) -> None:
-        if entry.sheet not in [sheet.name for sheet in self.book.sheets]:
+        block = self._marked_block(entry)
+        if block is None:
             return
-        sheet = self._sheet(entry.sheet)
-        if entry.is_sheet:
-            sheet.delete()
-            return
-        block = sheet[entry.ref]
         block.color = None
         if entry.is_note:
             note = block.note
