@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from xl_addin.cli import actions, addin, adopt, config, demo, feeds, lite, measure, new, review, validate
+from xl_addin.cli import actions, addin, adopt, config, dashboard, demo, feeds, lite, measure, new, review, validate
 from xl_addin.cli.common import EXIT_CLEAN, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from xl_addin.errors import ActionFailed, WriteRefused
 from xl_addin.version import __version__
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_parser(commands)
     actions.add_parsers(commands)
     review.add_parsers(commands)
+    dashboard.add_parser(commands)
     new.add_parser(commands)
     adopt.add_parsers(commands)
     feeds.add_parser(commands)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Literal, Protocol
 
+from xl_addin.engine.dashboard import Dashboard
 from xl_addin.engine.marks import (
+    DASHBOARD_ENTRY,
     AddedColumn,
     CellNote,
     ColumnValues,
@@ -23,7 +25,7 @@ from xl_addin.engine.marks import (
     sheet_entry,
 )
 
-MarkPart = Literal["date formats", "grown table", "added column", "log sheet"]
+MarkPart = Literal["date formats", "grown table", "added column", "log sheet", "dashboard sheet"]
 
 
 class MarksCannotBeApplied(Exception):
@@ -66,6 +68,10 @@ class MarksWriter(Protocol):
     def log(self, rows: LogRows) -> None:
         """Rows added to (or replacing) a log sheet the tool keeps for people."""
 
+    def dashboard(self, dashboard: Dashboard, current: str | None) -> str:
+        """The Dashboard sheet, in place of the tool's earlier one (`current`, its title, if there is one); its
+        title."""
+
     def write_record(self, entries: list[RecordEntry]) -> None:
         """The record of the tool's own marks, as they stand now."""
 
@@ -81,6 +87,8 @@ def parts_asked(marks: Marks) -> list[MarkPart]:
         asked.append("grown table")
     if marks.log is not None:
         asked.append("log sheet")
+    if marks.dashboard is not None:
+        asked.append("dashboard sheet")
     return asked
 
 
@@ -118,4 +126,9 @@ def apply_marks(writer: MarksWriter, marks: Marks) -> None:
         writer.grow(marks.sheet, marks.grow_to)
     if marks.log is not None:
         writer.log(marks.log)
+    if marks.dashboard is not None:
+        current = next((entry.sheet for entry in record if entry.kind == DASHBOARD_ENTRY), None)
+        title = writer.dashboard(marks.dashboard, current)
+        kept = [entry for entry in kept if entry.kind != DASHBOARD_ENTRY]
+        kept.append(RecordEntry(DASHBOARD_ENTRY, title, "", ""))
     writer.write_record(kept)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from xl_addin.engine.dashboard import Dashboard
 from xl_addin.engine.findings import Finding, Severity
 from xl_addin.engine.overdue import OverdueItem
 from xl_addin.engine.priorities import Priorities
@@ -120,11 +121,13 @@ class Marks:
     dates: frozenset[tuple[int, int]] = frozenset()
     grow_to: int | None = None
     added_columns: tuple[AddedColumn, ...] = ()
+    dashboard: Dashboard | None = None  # the Dashboard sheet, in place of the tool's earlier one
 
 
 # The record of the tool's own marks, which every writer keeps the same way so that marks made through Excel
 # and through the xlreg command clear each other: a very hidden sheet, one row per mark.
 RECORD_SHEET = "xlreg_marks"
+DASHBOARD_ENTRY = "dashboard-sheet"  # the record's entry for the tool's Dashboard sheet (never cleared)
 RECORD_HEADER = ("kind", "sheet", "range", "colour")
 NOTE_AUTHOR = "xlreg"
 NOTE_SIZE = (320, 120)  # width, height in points: room for a finding's message

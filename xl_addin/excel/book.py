@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from xl_addin.engine.adopt import adopt
+from xl_addin.engine.dashboard import Dashboard
 from xl_addin.engine.header import HeaderSearch, match_header, promote_id_column
 from xl_addin.engine.mark_writing import MarkPart, MarksCannotBeApplied, apply_marks
 from xl_addin.engine.marks import (
@@ -37,7 +38,8 @@ from xl_addin.errors import ActionFailed
 
 # What an import or a measurement adds that the Register tab leaves to the command, in a sentence's words
 _PART_WORDS: dict[MarkPart, str] = {"date formats": "date formats", "grown table": "rows to the register's table",
-                                    "added column": "a column", "log sheet": "a log sheet"}
+                                    "added column": "a column", "log sheet": "a log sheet",
+                                    "dashboard sheet": "the Dashboard sheet"}
 SHEET_VERY_HIDDEN = 2  # XlSheetVisibility.xlSheetVeryHidden
 FINDINGS_TABLE_STYLE = "TableStyleLight9"  # plain banding; the header stays readable when printed
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
@@ -119,8 +121,9 @@ class ExcelBook:
     def cannot(self, part: MarkPart) -> str | None:
         # the Register tab validates, ranks, marks overdue items and snapshots; feeding and measuring a register
         # (which need these) are the command's: it writes the saved workbook as a package
-        return (f"the Register tab does not add {_PART_WORDS[part]} to the open workbook; run xlreg import or "
-                "xlreg measure on the saved workbook")
+        command = "xlreg dashboard add" if part == "dashboard sheet" else "xlreg import or xlreg measure"
+        return (f"the Register tab does not add {_PART_WORDS[part]} to the open workbook; run {command} on the "
+                "saved workbook")
 
     def read_record(self) -> list[RecordEntry]:
         return self._read_record()
@@ -144,6 +147,9 @@ class ExcelBook:
         self._write_record(entries)
 
     def date_formats(self, sheet: str, cells: frozenset[tuple[int, int]]) -> None:
+        raise AssertionError("refused by cannot()")
+
+    def dashboard(self, dashboard: Dashboard, current: str | None) -> str:
         raise AssertionError("refused by cannot()")
 
     def add_column(self, added: AddedColumn) -> None:

@@ -191,6 +191,26 @@ def set_print_titles(workbook: str, position: int, sheet: str, rows: str) -> str
     return workbook[:end] + name + workbook[end:]
 
 
+_CALC_PR = re.compile(r"<((?:[\w.-]+:)?)calcPr\b([^>]*?)(/?)>")
+# What CT_Workbook puts after calcPr: a new calcPr goes before the first of them
+_AFTER_CALC_PR = re.compile(r"<(?:[\w.-]+:)?(?:oleSize|customWorkbookViews|pivotCaches|smartTagPr|smartTagTypes|"
+                            r"webPublishing|fileRecoveryPr|webPublishObjects|extLst)\b|</(?:[\w.-]+:)?workbook>")
+
+
+def calculate_on_load(workbook: str) -> str:
+    """The workbook marked to be recalculated in full when it is opened: formulas written without their values
+    (a sheet added by a program) are worked out then, whatever the version of Excel that saved the file."""
+    found = _CALC_PR.search(workbook)
+    if found is not None:
+        attributes = re.sub(r'\sfullCalcOnLoad="[^"]*"', "", found.group(2))
+        return (workbook[:found.start()] + f'<{found.group(1)}calcPr{attributes} fullCalcOnLoad="1"{found.group(3)}>'
+                + workbook[found.end():])
+    sheets_end, prefix = _close_tag(workbook, "sheets", "the workbook part")
+    at = _AFTER_CALC_PR.search(workbook, sheets_end)
+    place = at.start() if at else len(workbook)
+    return workbook[:place] + f'<{prefix}calcPr fullCalcOnLoad="1"/>' + workbook[place:]
+
+
 def sheet_relationship_id(element: re.Match[str]) -> str:
     found = re.search(r'\s[\w.-]+:id="([^"]*)"', element.group(2))
     return found.group(1) if found else ""

@@ -157,11 +157,45 @@ class PackageSession:
         if edit.rels_name(part) in self.names:
             self.removed.add(edit.rels_name(part))
 
+    def add_part(self, pattern: str, data: bytes, content_type: str) -> str:
+        """A new part named by the first free number in `pattern` ("xl/charts/chart{}.xml"); its name."""
+        part = self.free_name(pattern)
+        self.added[part] = data
+        self.owned.add(part)
+        self.content_types = edit.add_override(self.content_types, part, content_type)
+        return part
+
+    def relate(self, source: str, kind: str, target: str, rel_id: str | None = None) -> str:
+        """A relationship from `source` to `target` (both part names), added to the source's relationships part
+        as this edit has it so far; its id."""
+        rels_part = edit.rels_name(source)
+        found = self.added.get(rels_part, self.replaced.get(rels_part))
+        rels = found.decode("utf-8") if found is not None else self.text(rels_part)
+        rel_id = rel_id or edit.new_relationship_id(rels)
+        self.set(rels_part, edit.add_relationship(rels, rel_id, kind, edit.relative_target(source, target)))
+        return rel_id
+
+    def _drawn(self, part: str) -> list[str]:
+        """The drawings a sheet part shows and the charts in them: parts that go with the sheet."""
+        found = []
+        for _, kind, target in self.relationships_of(part):
+            if kind == edit.REL + "/drawing" and target in self.names:
+                found.append(target)
+                found += [chart for _, inner, chart in self.relationships_of(target)
+                          if inner == edit.REL + "/chart" and chart in self.names]
+        return found
+
     def remove_sheet(self, title: str) -> None:
         entry = next((match for name, match in edit.sheet_entries(self.workbook) if name == title), None)
         if entry is None:
             return
         part = self.sheets.get(title)
+        for drawn in self._drawn(part) if part and part in self.names else ():  # its drawings and charts go too
+            for name in (drawn, edit.rels_name(drawn)):
+                if name in self.names:
+                    self.removed.add(name)
+                    self.owned.add(name)
+            self.content_types = edit.remove_override(self.content_types, drawn)
         rel_id = edit.sheet_relationship_id(entry)
         self.workbook = edit.remove_sheet(self.workbook, title)
         if self.workbook_rels and rel_id:

@@ -15,6 +15,11 @@ from xl_addin.ooxml.xml_text import escape
 
 Cell = tuple[Any, int]  # a value and its style id (0: no style)
 
+
+class FormulaText(str):
+    """A cell's formula (without its "="): written as the formula, with no value, which the spreadsheet works out
+    when it opens the file."""
+
 _CHUNK_ROWS = 2000
 _SCALARS = frozenset({int, float, bool, str, Decimal, dt.date, dt.datetime, dt.time, dt.timedelta, type(None)})
 
@@ -72,6 +77,8 @@ class SheetRows:
 def _cell_body(value: Any, style: int) -> str:
     """A cell's XML after its reference."""
     styled = f' s="{style}"' if style else ""
+    if type(value) is FormulaText:
+        return f"{styled}><f>{escape(value)}</f></c>"
     if type(value) is str and value and value[0] > " " and value[-1] > " " and value.isprintable() and not (
             "&" in value or "<" in value or ">" in value or "_x" in value):  # most text: nothing to escape or keep
         return f'{styled} t="inlineStr"><is><t>{value}</t></is></c>'

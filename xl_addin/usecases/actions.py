@@ -56,7 +56,7 @@ PRIORITY_ROLES = ("id", "status", "targetDate", "dateRaised", "ratings", "total"
 OVERDUE_ROLES = ("id", "status", "targetDate", "owner", "lastUpdate")
 
 
-def _refuse_early(path: Path, output: Output | None) -> None:
+def refuse_early(path: Path, output: Output | None) -> None:
     """Before any reading: an in-place write into a workbook open in Excel is refused."""
     if output is not None and output.target.resolve() == path.resolve() and not output.ignore_lock:
         refuse_if_locked(path)
@@ -83,7 +83,7 @@ class PrioritiesOutcome:
 
 def run_priorities(path: Path, schema: RegisterSchema, *, output: Output | None = None,
                    limits: Limits = DEFAULT_LIMITS) -> PrioritiesOutcome:
-    _refuse_early(path, output)
+    refuse_early(path, output)
     register, schema = load_register(path, schema, limits, roles=PRIORITY_ROLES)
     notes = require_roles(register, schema, "priorities")
     if output is not None:
@@ -106,7 +106,7 @@ class OverdueOutcome:
 
 def run_overdue(path: Path, schema: RegisterSchema, *, as_of: dt.date, output: Output | None = None,
                 escalation_days: int = DEFAULT_ESCALATION_DAYS, limits: Limits = DEFAULT_LIMITS) -> OverdueOutcome:
-    _refuse_early(path, output)
+    refuse_early(path, output)
     register, schema = load_register(path, schema, limits, roles=OVERDUE_ROLES)
     notes = require_roles(register, schema, "overdue")
     items = overdue_items(register, schema, as_of=as_of, escalation_days=escalation_days)
@@ -123,7 +123,7 @@ class MarkOutcome:
 
 def run_mark_findings(path: Path, schema: RegisterSchema, *, today: dt.date, output: Output,
                       limits: Limits = DEFAULT_LIMITS) -> MarkOutcome:
-    _refuse_early(path, output)
+    refuse_early(path, output)
     register, schema = load_register(path, schema, limits)
     found = check_register(register, schema, today=today)
     written = write_marks(path, finding_marks(register, found, schema.role("id")), output)
@@ -134,7 +134,7 @@ def run_clear(path: Path, schema: RegisterSchema, *, output: Output, limits: Lim
     """Remove the tool's marks; `changed` is False when there were none (in place, nothing is rewritten).
 
     The record of the tool's marks says where they are, so the register itself is not read."""
-    _refuse_early(path, output)
+    refuse_early(path, output)
     return write_marks(path, clear_marks(schema.sheet), output, limits=limits)
 
 

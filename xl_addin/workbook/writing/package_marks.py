@@ -13,6 +13,7 @@ from __future__ import annotations
 import zipfile
 from typing import BinaryIO
 
+from xl_addin.engine.dashboard import DASHBOARD_SHEET, Dashboard
 from xl_addin.engine.mark_writing import MarkPart
 from xl_addin.engine.marks import (
     NOTE_AUTHOR,
@@ -28,10 +29,12 @@ from xl_addin.engine.marks import (
     Underlay,
     unique_title,
 )
+from xl_addin.ooxml.package_edit import REL, calculate_on_load
 from xl_addin.ooxml.package_session import PackageSession
 from xl_addin.ooxml.refs import range_bounds
 from xl_addin.ooxml.sheet_edit import Restyle
 from xl_addin.ooxml.tables import cell_style, grow_ranges, grow_table, names_table, table_last_row, widen_table
+from xl_addin.workbook.writing.dashboard_sheet import DRAWING_REL_ID, dashboard_parts
 from xl_addin.workbook.writing.tool_sheets import (
     findings_sheet_xml,
     log_rows,
@@ -41,6 +44,9 @@ from xl_addin.workbook.writing.tool_sheets import (
 )
 
 HEADER_ROW = "$1:$1"  # printed atop every page of the sheets xlreg keeps for people
+DRAWING_REL, CHART_REL = REL + "/drawing", REL + "/chart"
+DRAWING_TYPE = "application/vnd.openxmlformats-officedocument.drawing+xml"
+CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 
 
 def _to(style: int) -> Restyle:
@@ -195,6 +201,28 @@ class PackageMarks:
             return
         names = session.sheet_names()
         session.add_sheet(rows.title, xml, before_last=bool(names) and names[-1] == RECORD_SHEET)
+
+    def dashboard(self, dashboard: Dashboard, current: str | None) -> str:
+        """The Dashboard sheet with its drawing and charts, in place of the tool's earlier one (a person's sheet of
+        that name is left alone: this one takes the next free title); the workbook recalculated when opened."""
+        session = self.session
+        names = session.sheet_names()
+        if current is not None and current in names:
+            session.remove_sheet(current)
+            title = current
+        else:
+            title = unique_title(names, DASHBOARD_SHEET)
+        parts = dashboard_parts(dashboard, self.styles, title)
+        names = session.sheet_names()
+        session.add_sheet(title, parts.sheet, before_last=bool(names) and names[-1] == RECORD_SHEET)
+        sheet = session.sheets[title]
+        drawing = session.add_part("xl/drawings/drawing{}.xml", parts.drawing, DRAWING_TYPE)
+        session.relate(sheet, DRAWING_REL, drawing, DRAWING_REL_ID)
+        for number, chart in enumerate(parts.charts, start=1):
+            part = session.add_part("xl/charts/chart{}.xml", chart, CHART_TYPE)
+            session.relate(drawing, CHART_REL, part, f"rId{number}")
+        session.workbook = calculate_on_load(session.workbook)
+        return title
 
     def write_record(self, entries: list[RecordEntry]) -> None:
         session = self.session
