@@ -27,6 +27,7 @@ from example_registers import EXAMPLES  # noqa: E402
 from xl_addin.engine.catalog import finding_types  # noqa: E402
 from xl_addin.engine.schema import RegisterSchema  # noqa: E402
 from xl_addin.ooxml.refs import column_letter  # noqa: E402
+from xl_addin.usecases.dashboard import new_register_file  # noqa: E402
 from xl_addin.workbook.formats.schema_file import load_schema  # noqa: E402
 from xl_addin.workbook.writing.template import build_workbook  # noqa: E402
 
@@ -269,17 +270,20 @@ def main() -> None:
     args = parser.parse_args()
     schema = load_schema(ROOT / "validators" / "improvement_register.schema.json")
     args.out.mkdir(parents=True, exist_ok=True)
-    build_workbook(schema).save(args.out / "improvement_register.xlsx")
+    # each register is saved with its Dashboard sheet, as `xlreg dashboard add` writes it
+    new_register_file(args.out / "improvement_register.xlsx", build_workbook(schema).save, schema)
     items, problems = planted_sample(schema)
-    build_workbook(schema, items=items, extra_columns=[EXTRA_COLUMN]).save(args.out / "sample_register.xlsx")
+    new_register_file(args.out / "sample_register.xlsx",
+                      build_workbook(schema, items=items, extra_columns=[EXTRA_COLUMN]).save, schema)
     (args.out / "sample_register.problems.json").write_text(json.dumps(problems, indent=2) + "\n")
     (args.out / "SAMPLE_PROBLEMS.md").write_text(problems_markdown(problems))
     examples = args.out / "examples"
     examples.mkdir(exist_ok=True)
     for name, example_items in EXAMPLES.items():
         example = load_schema(ROOT / "validators" / "examples" / f"{name}.schema.json")
-        build_workbook(example).save(examples / f"{name}.xlsx")
-        build_workbook(example, items=example_items, rows=50).save(examples / f"{name}.sample.xlsx")
+        new_register_file(examples / f"{name}.xlsx", build_workbook(example).save, example)
+        new_register_file(examples / f"{name}.sample.xlsx", build_workbook(example, items=example_items, rows=50).save,
+                          example)
     print(f"wrote {args.out}/improvement_register.xlsx, sample_register.xlsx, the planted-problem list and the "
           f"examples ({', '.join(EXAMPLES)})")
 

@@ -6,11 +6,15 @@ the file can never stand in for LibreOffice's own result.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import tempfile
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 _RECALCULATE_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -21,6 +25,9 @@ _RECALCULATE_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
  <prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 </oor:items>
 """
+
+
+UNO_PYTHON = Path("/usr/bin/python3")  # the system Python, which has LibreOffice's UNO bridge (python3-uno)
 
 
 class LibreOfficeError(AssertionError):
@@ -89,3 +96,27 @@ class LibreOffice:
             raise LibreOfficeError(f"LibreOffice did not convert {', '.join(missing) or listed} to {to} (exit "
                                    f"{completed.returncode}).\nstdout: {completed.stdout}\nstderr: {completed.stderr}")
         return produced
+
+
+def calculate(uno_python: Path, workbook: Path, *, read: list[tuple[str, str]],
+              edits: Sequence[dict[str, Any]] = (), save_as: Path | None = None) -> list[Any]:
+    """Open `workbook` in LibreOffice through its UNO bridge, make `edits` as a person would (tests/uno_calc.py),
+    recalculate, and return the values of the cells in `read` ((sheet, cell) pairs); an error value fails."""
+    request = {"workbook": str(workbook), "edits": list(edits), "read": [{"sheet": s, "cell": c} for s, c in read],
+               "save_as": str(save_as) if save_as else None}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
+        json.dump(request, handle)
+    try:
+        completed = subprocess.run([str(uno_python), str(Path(__file__).with_name("uno_calc.py")), handle.name],
+                                   capture_output=True, text=True, timeout=180, check=False)
+    finally:
+        os.unlink(handle.name)
+    if completed.returncode:
+        raise LibreOfficeError(f"LibreOffice did not calculate {workbook.name}: {completed.stderr}")
+    answer = json.loads(completed.stdout)
+    failed = [f"{sheet}!{cell}: error {error}" for (sheet, cell), error in zip(read, answer["errors"], strict=True)
+              if error]
+    if failed:
+        raise LibreOfficeError(f"LibreOffice shows errors in {workbook.name}: {', '.join(failed)}")
+    values: list[Any] = answer["values"]
+    return values

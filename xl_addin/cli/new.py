@@ -25,7 +25,7 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from xl_addin.workbook.writing.atomic import copy_new_file, write_new_file
+    from xl_addin.workbook.writing.atomic import copy_new_file
 
     path: Path = args.path
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
@@ -50,9 +50,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     elif not settings["schema"]:
         copy_new_file(resources.template_path(), path)
     else:
+        from xl_addin.usecases.dashboard import new_register_file
         from xl_addin.workbook.writing.template import build_workbook
 
-        workbook = build_workbook(settings.schema(mapped=False))
-        write_new_file(path, workbook.save)
+        schema = settings.schema(mapped=False)
+        new_register_file(path, build_workbook(schema).save, schema)
     out.write(f"Created {path}\n")
     return EXIT_CLEAN

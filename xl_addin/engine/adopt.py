@@ -50,6 +50,12 @@ BELOW_REGISTER = define(
     "Rows below the items that are not items (a second table, a footer line, the header repeated) are left as "
     "they are: not checked, not migrated as items.",
     "{rows} below the items {are} {what} ('{text}'), not items: left as {they} {are}.")
+BELOW_TABLE = define(
+    "below-table", "Items below the register's table", Severity.WARNING,
+    "Items typed below the register's Excel table are read as items, but the table's sorting, filters, formulas "
+    "and data validation leave them out until the table is resized to take them in.",
+    "{rows} below the table {table} {are} read as {items}, but the table leaves {them} out (its sorting, filters "
+    "and dropdowns): resize the table to take {them} in (Table Design > Resize Table).")
 
 
 def adopt(register: Register, schema: RegisterSchema) -> Register:
@@ -184,6 +190,13 @@ def reading_findings(register: Register, schema: RegisterSchema) -> list[Finding
             value=register.id_form.example, example=register.id_form.example, pattern=register.id_form.pattern,
             basis=register.id_form_basis, schema_example=form_of_pattern(schema_pattern).example
             if schema_pattern else "form"))
+    below = [row for row in register.row_numbers if register.table_end and row > register.table_end]
+    if below:
+        one = len(below) == 1
+        found.append(BELOW_TABLE.at(register.file, sheet=register.sheet, row=below[0], table=register.table,
+                                    rows=f"Row {below[0]}" if one else f"Rows {below[0]}-{below[-1]}",
+                                    are="is" if one else "are", items="an item" if one else "items",
+                                    them="it" if one else "them"))
     trailing = register.trailing
     if trailing is not None:
         one = trailing.first_row == trailing.last_row

@@ -218,11 +218,15 @@ def build_dashboard(schema: RegisterSchema, place: RegisterPlace, owners: Sequen
                         [(word, Formula(f.count_any(f.open, source, role_words(schema, "source", [word]))))
                          for word in source_choices])
     months = []
-    for back in range(MONTHS - 1, -1, -1):
+    for offset, back in enumerate(range(MONTHS - 1, -1, -1)):
+        month = f"$A{row + 2 + offset}"  # the month's first day, in the table's first column (as _table lays out)
         start = f"DATE(YEAR(TODAY()),MONTH(TODAY())-{back},1)"
-        within = (f'">="&{start}', f'"<"&EDATE({start},1)')
-        raised_count = Formula(f.count(raised, *within)) if raised else None
-        closed_count = Formula(f.count_in(f.closed, closure, *within)) if closure else None
+
+        def within(dates: str, month: str = month) -> tuple[str, ...]:
+            return (dates, f'">="&{month}', dates, f'"<"&EDATE({month},1)')
+
+        raised_count = Formula(f.count(*within(raised))) if raised else None
+        closed_count = Formula(f.count_in(f.closed, *within(closure))) if closure else None
         months.append((Formula(start), raised_count, closed_count))
     row, per_month = _table(put, row, f"Raised and closed per month (last {MONTHS} months)",
                             ("Month", "Raised", "Closed"), months, first_kind="month")
@@ -271,7 +275,7 @@ def _headline(f: _Formulas, target: str | None, raised: str | None, closure: str
          "count"),
         ("On hold", Formula(f.count_in(f.paused)) if f.paused else None, "count"),
         (f"Closed in the last {CLOSED_WITHIN_DAYS} days",
-         Formula(f.count_in(f.closed, closure, f'">="&TODAY()-{CLOSED_WITHIN_DAYS}', closure, '"<="&TODAY()'))
+         Formula(f.count_in(f.closed, closure, f'">"&TODAY()-{CLOSED_WITHIN_DAYS}', closure, '"<="&TODAY()'))
          if closure else None, "count"),
         ("On-time closure rate", Formula(rate) if rate else None, "percent"),
         ("Oldest open item: age (days)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,17 @@ def _date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
 
 
+def _columns(register: Register, schema: RegisterSchema) -> Callable[[str], Sequence[Any]]:
+    """A role's column of values, all None where the register has no column for it."""
+    blank = [None] * len(register)
+
+    def column(role: str) -> Sequence[Any]:
+        name = schema.role(role)
+        return register.cells[name] if name and name in register.cells else blank
+
+    return column
+
+
 def overdue_items(register: Register, schema: RegisterSchema, *, as_of: dt.date,
                   escalation_days: int = DEFAULT_ESCALATION_DAYS) -> tuple[OverdueItem, ...]:
     """Items whose target date is before `as_of` and whose status is not closed, in sheet order.
@@ -44,12 +55,7 @@ def overdue_items(register: Register, schema: RegisterSchema, *, as_of: dt.date,
     target_column = schema.role("targetDate")
     if not target_column or target_column not in register.cells:
         return ()
-    size = len(register)
-
-    def column(role: str) -> Sequence[Any]:
-        name = schema.role(role)
-        return register.cells[name] if name and name in register.cells else [None] * size
-
+    column = _columns(register, schema)
     targets, statuses = register.cells[target_column], column("status")
     ids, owners, updates = column("id"), column("owner"), column("lastUpdate")
     closed = {*schema.closed_statuses, *schema.on_hold_statuses}  # an item on hold is paused, not late
@@ -76,6 +82,40 @@ def overdue_items(register: Register, schema: RegisterSchema, *, as_of: dt.date,
 
 
 @dataclass(frozen=True)
+class DueItem:
+    """An item due soon: its target date is today or within the days asked, and it is neither closed nor on
+    hold."""
+
+    row: int
+    item_id: str
+    owner: str
+    status: str
+    target_date: dt.date
+    days_left: int
+
+
+def due_items(register: Register, schema: RegisterSchema, *, as_of: dt.date, within_days: int) -> tuple[DueItem, ...]:
+    """Items due from `as_of` to `within_days` after it (both days included), in sheet order."""
+    target_column, status_column = schema.role("targetDate"), schema.role("status")
+    if not target_column or target_column not in register.cells:
+        return ()
+    stopped = {*schema.closed_statuses, *schema.on_hold_statuses}
+    last = as_of + dt.timedelta(days=within_days)
+    column = _columns(register, schema)
+    targets, statuses, ids, owners = register.cells[target_column], column("status"), column("id"), column("owner")
+    found = []
+    for index in [i for i, target in enumerate(targets) if type(target) is dt.date and as_of <= target <= last]:
+        status = "" if statuses[index] is None or not status_column else str(statuses[index])
+        if status in stopped:
+            continue
+        found.append(DueItem(
+            row=register.row_numbers[index], item_id="" if ids[index] is None else str(ids[index]),
+            owner=("" if owners[index] is None else str(owners[index])) or NO_OWNER, status=status,
+            target_date=targets[index], days_left=(targets[index] - as_of).days))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
 class OnHoldItem:
     """An item on hold: paused, so never overdue. `since` is its Last update (when it was put on hold, as far as
     the register says), and `days` how long ago that was."""
@@ -95,12 +135,7 @@ def on_hold_items(register: Register, schema: RegisterSchema, *, as_of: dt.date)
     paused = set(schema.on_hold_statuses)
     if not paused or not status_column or status_column not in register.cells:
         return ()
-    size = len(register)
-
-    def column(role: str) -> Sequence[Any]:
-        name = schema.role(role)
-        return register.cells[name] if name and name in register.cells else [None] * size
-
+    column = _columns(register, schema)
     statuses, ids, owners = register.cells[status_column], column("id"), column("owner")
     targets, updates = column("targetDate"), column("lastUpdate")
     found = []

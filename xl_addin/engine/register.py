@@ -105,6 +105,7 @@ class Register:
     id_form: IdForm | None = None
     id_form_basis: str = ""  # "the mapping", "the workbook" or "its IDs"
     trailing: Trailing | None = None  # what stands below the items and is not an item
+    table_end: int | None = None  # the last sheet row of the register's table (items may follow it)
     # column -> its distinct values, made once (the quick checks and the cell scan each look at them)
     _distinct: dict[str, AbstractSet[Any]] = field(default_factory=dict, init=False, compare=False, repr=False)
 

@@ -19,9 +19,9 @@ from xl_addin.engine.text_dates import DateOrder
 from xl_addin.engine.validate import check_register
 from xl_addin.errors import ActionFailed
 from xl_addin.ooxml.guard import DEFAULT_LIMITS, Limits
+from xl_addin.usecases.dashboard import new_register_file
 from xl_addin.workbook.formats.register_form import FORM_PROPERTY, form_json
 from xl_addin.workbook.reading.reader import open_grid, read_register
-from xl_addin.workbook.writing.atomic import write_new_file
 
 # The sheet of the new register that keeps, as they were, the rows found below the source's items.
 KEPT_SHEET = "Below the register"
@@ -111,7 +111,7 @@ def run_migrate(path: Path, schema: RegisterSchema, target: Path, *, today: dt.d
         from openpyxl.packaging.custom import StringProperty
 
         workbook.custom_doc_props.append(StringProperty(name=FORM_PROPERTY, value=form_json(migration.form)))
-    write_new_file(target, workbook.save)
+    new_register_file(target, workbook.save, template)
     written = read_register(target, template, limits=limits)
     if isinstance(written, Finding):
         raise ActionFailed(f"The new register {target.name} was written but cannot be read back: {written.message}")

@@ -3,8 +3,10 @@ sheet's formulas from the schema (engine.dashboard), and write it through the pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from xl_addin.engine.dashboard import Dashboard, RegisterPlace, build_dashboard
 from xl_addin.engine.marks import Marks
@@ -13,6 +15,7 @@ from xl_addin.engine.schema import RegisterSchema
 from xl_addin.ooxml.guard import DEFAULT_LIMITS, Limits
 from xl_addin.ooxml.refs import column_letter
 from xl_addin.usecases.actions import load_register, refuse_early
+from xl_addin.workbook.writing.atomic import temporary_beside, write_new_file
 from xl_addin.workbook.writing.safe_write import Output, WriteResult, write_marks
 
 DASHBOARD_ROLES = ("id", "description", "status", "source", "owner", "targetDate", "dateRaised", "closureDate")
@@ -58,3 +61,15 @@ def add_dashboard(path: Path, schema: RegisterSchema, *, output: Output,
     dashboard = build_dashboard(schema, register_place(register), owners)
     written = write_marks(path, Marks(sheet=register.sheet, dashboard=dashboard), output, limits=limits)
     return DashboardOutcome(register, dashboard, written, owners, _text_dates(register, schema))
+
+
+def new_register_file(target: Path, save: Callable[[Path], Any], schema: RegisterSchema) -> Path:
+    """A new register workbook at `target`, as `save` writes it (openpyxl's), with its Dashboard sheet: the
+    template, the examples, a migrated register. It appears whole or not at all."""
+    staged = temporary_beside(target)
+    try:
+        write_new_file(staged, save)
+        add_dashboard(staged, schema, output=Output(target))
+    finally:
+        staged.unlink(missing_ok=True)
+    return target

@@ -9,7 +9,7 @@ import os
 import re
 import zipfile
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
@@ -298,12 +298,15 @@ def _read_table(grid: Grid, table: TablePart, schema: RegisterSchema, file: str,
     header = next(grid.rows(table.sheet, min_row=first_row, max_row=first_row, min_col=first_column,
                             max_col=last_column), (first_row, ()))[1]
     layout = match_header(header, schema, first_column=first_column)
-    numbers, columns = grid.columns(table.sheet, min_row=first_row + table.header_rows, max_row=last_row,
+    # to the sheet's end: an item typed below the table (LibreOffice does not grow a table as Excel does) is an
+    # item, and where the items end is worked out as for any register (engine.extent)
+    numbers, columns = grid.columns(table.sheet, min_row=first_row + table.header_rows, max_row=None,
                                     min_col=first_column, max_col=last_column)
     layout = _with_id_column(layout, schema, columns, first_column)
-    return register_from_columns(file, table.sheet, first_row, layout, numbers, columns, schema.computed_columns,
-                                 first_column=first_column, table=table.name, needed=package.needed,
-                                 extras=package.extras)
+    register = register_from_columns(file, table.sheet, first_row, layout, numbers, columns, schema.computed_columns,
+                                     first_column=first_column, table=table.name, needed=package.needed,
+                                     extras=package.extras)
+    return replace(register, table_end=last_row)
 
 
 def _with_id_column(layout: HeaderLayout, schema: RegisterSchema, columns: Sequence[Sequence[Any]],
