@@ -131,7 +131,7 @@ def test_appended_items_grow_the_table_its_validations_and_formats_and_nothing_e
         added = set(after.namelist()) - set(before.namelist())
     assert changed <= {"xl/worksheets/sheet1.xml", "xl/tables/table1.xml", "xl/workbook.xml", "xl/styles.xml",
                        "xl/_rels/workbook.xml.rels", "[Content_Types].xml"}
-    assert added == {"xl/worksheets/sheet2.xml"}  # the Feed log
+    assert len(added) == 1 and added <= {f"xl/worksheets/sheet{n}.xml" for n in range(2, 9)}  # the Feed log
     workbook = openpyxl.load_workbook(out)
     validation = next(v for v in workbook["Register"].data_validations.dataValidation if v.type == "list"
                       and "C2" in str(v.sqref))

@@ -112,8 +112,9 @@ def test_a_validate_mark_on_an_overdue_row_shows_in_the_error_colour(libreoffice
 
 
 def test_printing_the_template_and_the_sample_gives_no_pages_of_empty_rows(libreoffice, tmp_path) -> None:
-    """A few empty rows are made ready below the items (not 200), and the sheet prints one page wide."""
-    for source, most in ((resources.template_path(), 1), (resources.sample_path(), 2)):
+    """A few empty rows are made ready below the items (not 200), and the sheet prints one page wide; the
+    Dashboard sheet prints on one page after it."""
+    for source, most in ((resources.template_path(), 1 + 1), (resources.sample_path(), 2 + 1)):
         pdf = libreoffice.convert(shutil.copyfile(source, tmp_path / source.name), "pdf")
         pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
         count = int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")))

@@ -84,7 +84,8 @@ def test_rich_register_keeps_everything_in_place(tmp_path: Path, chart: bool) ->
     original = wf.rich_register(tmp_path, chart=chart)
     before = wf.features(original)
     charts = _chart_parts(original)
-    assert bool(charts) == chart
+    # the sample's Dashboard has three charts of its own; a person's chart is one more
+    assert len([name for name in charts if name.startswith("xl/charts/")]) == 3 + chart
     before_values = wf.values(original, "Review notes")
     for action in ACTIONS.values():
         assert run(*action, str(original), "--in-place") in (0, 1)
@@ -93,7 +94,7 @@ def test_rich_register_keeps_everything_in_place(tmp_path: Path, chart: bool) ->
     after = {key: value for key, value in after.items() if not key.startswith("Findings")}
     assert {key: before[key] for key in after} == after
     assert [s for s in wf.features(original)["sheets"] if s[0] not in ("Findings", "xlreg_marks")] == \
-        before["sheets"]
+        [s for s in before["sheets"] if s[0] != "xlreg_marks"]
     assert wf.values(original, "Review notes") == before_values
     assert _chart_parts(original) == charts  # the chart's own parts, byte for byte
     assert list((tmp_path / "xlreg-backups").iterdir())

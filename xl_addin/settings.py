@@ -45,6 +45,8 @@ KEYS: dict[str, Key] = {
     "table": Key(None, READERS),
     "mapping": Key(None, (*READERS, "migrate", "import", "measure")),
     "date-order": Key(None, (*READERS, "map", "migrate"), choices=("dmy", "mdy", "ymd")),
+    # owners' e-mail addresses for reminders, "Name" = "address" (the register's Owner email column comes first)
+    "owners": Key(None, ("remind", "Register tab")),
     "escalation-days": Key(DEFAULT_ESCALATION_DAYS, ("overdue", "snapshot", "Register tab"), whole_number=True),
     "fail-on": Key("error", ("validate",), choices=("error", "warning", "never")),
     "exclude": Key([], ("validate",), patterns=True),
@@ -128,9 +130,9 @@ def _checked(key: str, value: Any, source: str, folder: Path) -> Any:
         if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise ActionFailed(f"Setting '{key}' in {source} must be a list of patterns, such as [\"archive/**\"].")
         return [ExcludeRule(pattern, folder) for pattern in value]
-    if key in ("schema", "table", "mapping") and not isinstance(value, str):
+    if key in ("schema", "table", "mapping", "owners") and not isinstance(value, str):
         raise ActionFailed(f"Setting '{key}' in {source} must be text; found {value!r}.")
-    if key in ("schema", "mapping") and not value.startswith(resources.EXAMPLE_PREFIX):
+    if key in ("schema", "mapping", "owners") and not value.startswith(resources.EXAMPLE_PREFIX):
         return str((folder / value).resolve()) if not Path(value).is_absolute() else value
     return value
 

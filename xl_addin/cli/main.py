@@ -14,7 +14,21 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from xl_addin.cli import actions, addin, adopt, config, dashboard, demo, feeds, lite, measure, new, review, validate
+from xl_addin.cli import (
+    actions,
+    addin,
+    adopt,
+    config,
+    dashboard,
+    demo,
+    feeds,
+    lite,
+    measure,
+    new,
+    remind,
+    review,
+    validate,
+)
 from xl_addin.cli.common import EXIT_CLEAN, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from xl_addin.errors import ActionFailed, WriteRefused
 from xl_addin.version import __version__
@@ -33,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     actions.add_parsers(commands)
     review.add_parsers(commands)
     dashboard.add_parser(commands)
+    remind.add_parser(commands)
     new.add_parser(commands)
     adopt.add_parsers(commands)
     feeds.add_parser(commands)

@@ -70,6 +70,8 @@ ROLES: dict[str, Role] = {role.key: role for role in (
          without={"import": "a finding's severity is written into its description"}),
     Role("owner", "who acts on the item", "Owner",
          without={"overdue": "overdue items are not grouped by owner"}),
+    Role("ownerEmail", "the owner's e-mail address, for reminders (a column headed Owner email is found without "
+         "the role)", "-"),
     Role("dateRaised", "when the item was raised", "Date raised",
          without={"priorities": "ties are not broken by the date raised",
                   "snapshot": "no 'new since the last review', no entries per month, no spread of entries"}),

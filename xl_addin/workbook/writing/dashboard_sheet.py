@@ -6,15 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.chart import BarChart, LineChart, Series
-from openpyxl.chart.data_source import AxDataSource, NumRef, StrRef
-from openpyxl.chart.series import SeriesLabel
-from openpyxl.xml.functions import tostring
-
 from xl_addin.engine.dashboard import DASHBOARD_SHEET, CellKind, Dashboard, DashboardChart, Formula
 from xl_addin.engine.snapshot import count_step
 from xl_addin.ooxml.package_edit import REL
-from xl_addin.ooxml.refs import column_letter
 from xl_addin.ooxml.sheet_rows import MAIN, FormulaText, SheetRows
 from xl_addin.ooxml.styles import StyleSheet
 from xl_addin.ooxml.xml_text import quoteattr
@@ -74,6 +68,12 @@ def _sheet(dashboard: Dashboard, styles: StyleSheet) -> bytes:
 
 
 def _chart(chart: DashboardChart, title: str) -> bytes:
+    # openpyxl only here: checking a register (which may write nothing) starts without it
+    from openpyxl.chart import BarChart, LineChart, Series
+    from openpyxl.chart.data_source import AxDataSource, NumRef, StrRef
+    from openpyxl.chart.series import SeriesLabel
+    from openpyxl.xml.functions import tostring
+
     def _reference(cells: str) -> str:
         return "'" + title.replace("'", "''") + "'!" + cells
 
@@ -114,8 +114,3 @@ def _drawing(charts: tuple[DashboardChart, ...]) -> bytes:
             "</a:graphic></xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor>")
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<xdr:wsDr xmlns:xdr="{DRAWING_NS}" '
             f'xmlns:a="{A_NS}" xmlns:r="{REL}">{"".join(anchors)}</xdr:wsDr>').encode()
-
-
-def letters(numbers: dict[str, int]) -> dict[str, str]:
-    """Column letters by name, from column numbers."""
-    return {name: column_letter(number) for name, number in numbers.items()}
