@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                          "(send them).")
     if args.smtp and not args.sender:
         raise UsageError("--smtp needs --from ADDRESS: the address the reminders come from.")
-    if args.out is None and (args.starttls or args.user):
+    if args.smtp is None and (args.starttls or args.user):
         raise UsageError("--starttls and --user go with --smtp.")
     settings = common.settings(args, owners=str(args.owners.resolve()) if args.owners else None)
     server = remind.mail_server(args.smtp, starttls=args.starttls, user=args.user,
