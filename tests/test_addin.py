@@ -79,7 +79,7 @@ def test_the_ribbon_is_valid_customui14_and_every_button_is_wired(addin: Path) -
     assert tab is not None and tab.get("label") == "Register"
     buttons = list(ribbon.iter(f"{CUSTOM_UI}button"))
     assert [b.get("label") for b in buttons] == ["Validate", "Clear marks", "Priorities", "Overdue", "Snapshot",
-                                                 "About"]
+                                                 "Remind owners", "About"]
     for button in buttons:
         assert button.get("imageMso") and button.get("screentip") and button.get("keytip"), button.get("id")
 

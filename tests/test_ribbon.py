@@ -203,3 +203,31 @@ def test_a_mark_on_an_overdue_row_shows_over_the_overdue_fill_in_both_writers(tm
     through_ribbon("validate", shutil.copyfile(ribbon_path, tmp_path / "in-last.xlsx"), tmp_path / "xl-last.xlsx")
     assert content(tmp_path / "xl-last.xlsx") == content(tmp_path / "cli-last.xlsx")
     assert content(tmp_path / "cli-last.xlsx")["sheets"][SCHEMA.sheet][1][owner][1] == OVERDUE_COLOUR
+
+
+def test_remind_owners_writes_the_drafts_beside_the_workbook_and_opens_the_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xl_addin.excel import ribbon
+
+    opened: list[Path] = []
+    monkeypatch.setattr(ribbon, "open_folder", opened.append)
+    work = shutil.copyfile(resources.sample_path(), tmp_path / "register.xlsx")
+    (tmp_path / "owners.toml").write_text('"Ana Costa" = "ana.costa@example.com"\n', encoding="utf-8")
+    (tmp_path / "xlreg.toml").write_text('owners = "owners.toml"\n', encoding="utf-8")
+    before = content(work)
+    message, engine, app = through_ribbon("remind", work, tmp_path / "after.xlsx")
+    folder = tmp_path / "register reminders"
+    assert opened == [folder] and [path.name for path in folder.iterdir()] == ["Ana Costa.eml"]
+    assert message.startswith(f"1 reminder to send in {folder}; no address for ") and "Tom Becker" in message
+    assert app.alerts == [] and engine.calls.get("value.write", 0) == 0
+    assert content(tmp_path / "after.xlsx") == before  # the open workbook is not written
+    # the command writes the same draft for the same day
+    assert main(["remind", str(work), "--as-of", AS_OF.isoformat(), "--owners", str(tmp_path / "owners.toml"),
+                 "--out", str(tmp_path / "cli")], out=io.StringIO()) == 0
+    ours, theirs = (folder / "Ana Costa.eml").read_bytes(), (tmp_path / "cli" / "Ana Costa.eml").read_bytes()
+
+    def body(data: bytes) -> list[str]:  # the date and the message ID differ from one run to the next
+        return [line for line in data.decode().splitlines() if not line.startswith(("Date:", "Message-ID:"))
+                and "=====" not in line and "boundary" not in line]
+
+    assert body(ours) == body(theirs)

@@ -135,7 +135,9 @@ def review_rows(snapshot: Snapshot) -> list[list[Any]]:
     return rows
 
 
-HANDLERS = {**ribbon.HANDLERS, "snapshot": snapshot}
+# Reminders are drafts written to a folder beside the workbook, which the browser Lite runs in has not
+HANDLERS = {**{button: handler for button, handler in ribbon.HANDLERS.items() if button != "remind"},
+            "snapshot": snapshot}
 SCRIPTS = {  # script name in main.py -> button, and what the script's docstring says
     "validate": ("validate", "Check every cell of the register; mark problems and list them on a Findings sheet."),
     "clear_marks": ("clearMarks", "Remove the colours, notes and Findings sheet that the Register buttons added."),

@@ -33,6 +33,7 @@ class Button:
     schema: RegisterSchema
     today: dt.date
     escalation_days: int
+    owners: Path | None = None  # the owners file the settings name, for reminders
 
 
 def _plural(count: int, word: str) -> str:
@@ -107,6 +108,46 @@ def snapshot(book: ExcelBook, run: Button) -> str:
     return f"Snapshot saved: {outcome.workbook} (and {', '.join(also)})."
 
 
+def remind(book: ExcelBook, run: Button) -> str:
+    """Reminders as drafts (.eml) in a folder beside the workbook, which is then opened for sending. The Reminder
+    log is the command's to keep (xlreg remind --in-place): the open workbook is not written."""
+    from xl_addin.engine.reminders import DEFAULT_DUE_WITHIN, plan_reminders
+    from xl_addin.report.reminder_mail import reminder_message
+    from xl_addin.usecases.actions import require_roles
+    from xl_addin.usecases.remind import read_log, read_owners, write_drafts
+
+    path = Path(book.book.fullname)
+    if not path.is_file():
+        raise ActionFailed("Save the workbook first: the reminders are written to a folder beside it.")
+    register = book.read_register(run.schema, extras=True)  # as it stands in Excel, edits not yet saved too
+    require_roles(register, run.schema, "overdue")
+    plan = plan_reminders(register, run.schema, as_of=run.today, due_within=DEFAULT_DUE_WITHIN,
+                          listed=read_owners(run.owners) if run.owners else {}, log=read_log(path))
+    now = dt.datetime.now().replace(microsecond=0)
+    messages = [(reminder, reminder_message(reminder, workbook=path.name, register=run.schema.title, as_of=run.today,
+                                            due_within=DEFAULT_DUE_WITHIN, sender=None, draft=True, now=now))
+                for reminder in plan.reminders]
+    folder = path.parent / f"{path.stem} reminders"
+    written = write_drafts(messages, folder) if messages else []
+    missing = "; no address for " + ", ".join(reminder.owner for reminder in plan.no_address) \
+        if plan.no_address else ""
+    if written:
+        open_folder(folder)
+        return f"{_plural(len(written), 'reminder')} to send in {folder}{missing}."
+    return f"Nobody to remind as of {run.today}{missing}."
+
+
+def open_folder(folder: Path) -> None:
+    """Show the folder in Finder or File Explorer, where the drafts are opened to send."""
+    import os
+    import subprocess
+
+    if sys.platform == "win32":
+        os.startfile(folder)  # type: ignore[attr-defined]  # Windows only
+    else:
+        subprocess.run(["open" if sys.platform == "darwin" else "xdg-open", str(folder)], check=False)
+
+
 def clear_marks(book: ExcelBook, run: Button) -> str:
     from xl_addin.engine.marks import clear_marks as clear
 
@@ -125,12 +166,14 @@ HANDLERS: dict[str, Handler] = {
     "priorities": priorities,
     "overdue": overdue,
     "snapshot": snapshot,
+    "remind": remind,
     "clearMarks": clear_marks,
     "about": about,
 }
 WRITES = {"validate", "priorities", "overdue", "clearMarks"}
 STARTING = {"validate": "Validating the register...", "priorities": "Ranking the open items...",
             "overdue": "Looking for overdue items...", "snapshot": "Taking the review snapshot...",
+            "remind": "Writing the reminders...",
             "clearMarks": "Clearing the marks...", "about": ""}
 
 
@@ -181,7 +224,8 @@ def _button(book: Any, *, today: dt.date | None, schema: RegisterSchema | None) 
     chosen = schema or settings.schema()
     # the register's own form (ID pattern, choices of its own) as the saved workbook stores it
     chosen = workbook_schema(path, chosen) if path.is_file() else chosen
-    return Button(schema=chosen, today=today or dt.date.today(), escalation_days=settings["escalation-days"])
+    return Button(schema=chosen, today=today or dt.date.today(), escalation_days=settings["escalation-days"],
+                  owners=Path(settings["owners"]) if settings["owners"] else None)
 
 
 def _fail(app: Any, message: str) -> str:

@@ -26,5 +26,10 @@ Public Sub OnRegisterButton(control As IRibbonControl)
             vbInformation, "Register"
         Exit Sub
     End If
+    If control.Id = "remind" And ActiveWorkbook.Path = "" Then
+        MsgBox "Save the workbook first: the reminders are written to a folder beside it.", _
+            vbInformation, "Register"
+        Exit Sub
+    End If
     RunPython "import xl_addin.excel.ribbon; xl_addin.excel.ribbon.on_action('" & control.Id & "')"
 End Sub
