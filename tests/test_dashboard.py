@@ -162,6 +162,15 @@ def test_the_samples_dashboard_shows_what_the_engine_computes(uno_python: Path, 
 
 
 @pytest.mark.libreoffice
+@pytest.mark.parametrize("example", resources.example_names())
+def test_each_example_registers_dashboard_shows_what_the_engine_computes(uno_python: Path, tmp_path: Path,
+                                                                        example: str) -> None:
+    sample = shutil.copyfile(resources.example_sample_path(example), tmp_path / "sample.xlsx")
+    schema = resolve({"schema": f"example:{example}"}).schema()
+    assert_same(libreoffice_figures(uno_python, sample), engine_figures(sample, schema, dt.date.today()))
+
+
+@pytest.mark.libreoffice
 def test_edits_made_in_libreoffice_change_the_figures_as_the_engine_says(uno_python: Path, tmp_path: Path,
                                                                          settings_schema: RegisterSchema) -> None:
     sample = shutil.copyfile(resources.sample_path(), tmp_path / "sample.xlsx")

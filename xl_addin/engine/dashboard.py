@@ -251,7 +251,7 @@ def build_dashboard(schema: RegisterSchema, place: RegisterPlace, owners: Sequen
 
 
 def _headline(f: _Formulas, target: str | None, raised: str | None, closure: str | None, identifier: str | None,
-              description: str | None) -> list[tuple[str, Formula | None, CellKind]]:
+              description: str | None) -> list[tuple[str, Formula | int | None, CellKind]]:
     passed = (target, '"<"&TODAY()') if target else None
     items = None
     if identifier:
@@ -273,7 +273,8 @@ def _headline(f: _Formulas, target: str | None, raised: str | None, closure: str
         (f"Due in the next {DUE_WITHIN_DAYS} days",
          Formula(f.late(target, '">="&TODAY()', target, f'"<="&TODAY()+{DUE_WITHIN_DAYS}')) if target else None,
          "count"),
-        ("On hold", Formula(f.count_in(f.paused)) if f.paused else None, "count"),
+        # a schema with no on-hold status has nothing on hold: 0, not a formula
+        ("On hold", Formula(f.count_in(f.paused)) if f.paused else 0 if f.column("status") else None, "count"),
         (f"Closed in the last {CLOSED_WITHIN_DAYS} days",
          Formula(f.count_in(f.closed, closure, f'">"&TODAY()-{CLOSED_WITHIN_DAYS}', closure, '"<="&TODAY()'))
          if closure else None, "count"),
