@@ -5,9 +5,7 @@ every ID and every text cell kept and no other row taken for an item."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import json
 import shutil
 from pathlib import Path
@@ -19,22 +17,11 @@ import pytest
 from tests import ordinary_register as ordinary
 from tests import registers_in_the_wild as wild
 from tests.feeds import servicenow_event_log
-from xl_addin import cli, resources
+from tests.helpers import refused, run
+from xl_addin import resources
 from xl_addin.usecases.adoption import KEPT_SHEET
 
 AS_OF = ordinary.AS_OF.isoformat()
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    return cli.main(list(argv), out=out), out.getvalue()
-
-
-def refused(*argv: str, code: int = 2) -> str:
-    errors = io.StringIO()
-    with contextlib.redirect_stderr(errors):
-        assert cli.main(list(argv), out=io.StringIO()) == code
-    return errors.getvalue()
 
 
 def findings(path: Path, *options: str) -> list[dict[str, Any]]:

@@ -6,9 +6,7 @@ the sample, on a register migrated by `xlreg migrate` and on a register adopted 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import re
 import shutil
 import subprocess
@@ -22,8 +20,9 @@ import pytest
 
 from tests import ordinary_register as ordinary
 from tests.conformance import report
+from tests.helpers import refused, run
 from tests.libreoffice import LibreOffice, calculate
-from xl_addin import cli, resources
+from xl_addin import resources
 from xl_addin.engine.dashboard import DASHBOARD_SHEET, RegisterPlace, build_dashboard
 from xl_addin.engine.overdue import NO_OWNER, by_owner, due_items, on_hold_items, overdue_items
 from xl_addin.engine.schema import RegisterSchema
@@ -39,18 +38,6 @@ OWNERS_TABLE = "Overdue items by owner"
 FUNCTIONS = {"COUNTIFS", "COUNTA", "SUMPRODUCT", "MIN", "_xlfn.MINIFS", "IF", "ISNUMBER", "SUM", "DATE", "YEAR",
              "MONTH", "EDATE", "TODAY"}
 EXCEL_FORMULA_LIMIT = 8192  # characters: Excel refuses a longer formula (and repairs the file)
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    return cli.main(list(argv), out=out), out.getvalue()
-
-
-def refused(*argv: str) -> str:
-    errors = io.StringIO()
-    with contextlib.redirect_stderr(errors):
-        assert cli.main(list(argv), out=io.StringIO()) == 2
-    return errors.getvalue()
 
 
 def dashboard_cells(path: Path) -> dict[str, str]:
@@ -321,3 +308,8 @@ def test_the_dashboard_prints_on_one_page(libreoffice: LibreOffice, tmp_path: Pa
     assert len(printed) == 1  # the whole sheet, figures, tables and charts' titles, on one page
     assert all(heading in printed[0] for heading in headings)
     assert not re.search(r"Err:\d+|#NAME\?|#VALUE!|#DIV/0!|#REF!", printed[0])
+    page = pages.index(printed[0]) + 1  # for people to look at: the page as LibreOffice prints it
+    artefacts = Path(__file__).resolve().parent.parent / "test-artefacts"
+    artefacts.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "110", "-singlefile", "-f", str(page), "-l", str(page), str(pdf),
+                    str(artefacts / "dashboard-page")], check=True)

@@ -3,9 +3,7 @@ value maps and text dates, mapped (`xlreg map`) and migrated (`xlreg migrate`) w
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
 import json
 import shlex
 from pathlib import Path
@@ -16,7 +14,8 @@ import pytest
 
 from tests import registers_in_the_wild as wild
 from tests.conftest import AS_OF
-from xl_addin import cli, resources
+from tests.helpers import refused, run
+from xl_addin import resources
 from xl_addin.engine.findings import Finding, Severity
 from xl_addin.engine.mapped import with_date_order, with_mapping
 from xl_addin.engine.mapping import RegisterMapping
@@ -34,19 +33,6 @@ ISSUE_LOG = load_schema(TESTS / "schemas" / "issue_log.schema.json")
 RISKS = load_schema(resources.example_schema_path("risk-register"))
 FINDINGS = load_schema(resources.example_schema_path("audit-findings"))
 DEFAULT = load_schema(resources.default_schema_path())
-
-
-def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    return cli.main(list(argv), out=out), out.getvalue()
-
-
-def refused(*argv: str) -> str:
-    """The message of a command that must end with exit code 2."""
-    errors = io.StringIO()
-    with contextlib.redirect_stderr(errors):
-        assert cli.main(list(argv), out=io.StringIO()) == 2
-    return errors.getvalue()
 
 
 def read(path: Path, schema: Any) -> Register:
