@@ -288,6 +288,13 @@ def test_a_persons_own_dashboard_sheet_is_never_replaced(tmp_path: Path) -> None
     assert {name: after[name] for name in theirs} == theirs
     assert openpyxl.load_workbook(register.path).sheetnames == ["CI Register", DASHBOARD_SHEET,
                                                                 f"{DASHBOARD_SHEET} (2)", "xlreg_marks"]
+    # marking and clearing the register's findings leave the record of xlreg's sheet as it was
+    path = str(register.path)
+    for argv in (("validate", path, "--mark"), ("clear", path), ("dashboard", "add", path)):
+        code, text = run(*argv, "--in-place")
+        assert code in (0, 1), text
+    assert openpyxl.load_workbook(register.path).sheetnames == ["CI Register", DASHBOARD_SHEET,
+                                                                f"{DASHBOARD_SHEET} (2)", "xlreg_marks"]
 
 
 def test_the_bundled_workbooks_dashboards_conform() -> None:
