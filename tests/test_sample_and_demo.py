@@ -62,3 +62,4 @@ def test_demo_reports_every_planted_problem_and_exits_1(tmp_path: Path) -> None:
     assert "Findings" in openpyxl.load_workbook(tmp_path / "demo" / "sample_register.xlsx").sheetnames
     assert len(list((tmp_path / "demo" / "snapshots").glob("sample_register_*.json"))) == 1
     assert list((tmp_path / "demo" / "xlreg-backups").glob("sample_register.*.xlsx"))
+    assert len(list((tmp_path / "demo" / "reminders").glob("*.eml"))) == 7  # one per owner, at made-up addresses

@@ -73,5 +73,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         earlier.unlink()
     out.write(summaries.snapshot_text(actions.run_snapshot(sample, schema, out_dir=folder_of_snapshots,
                                                            as_of=moment, since=since)))
-    out.write(f"\nThe sample is at {sample.resolve()}; open it in Excel to see the cells named above.\n")
+    owners = folder / "owners.toml"  # the sample's owners at made-up addresses, as an organisation lists its own
+    names = sorted({str(row.values.get(schema.role("owner") or "")) for row in late.register.rows} - {"None"})
+    owners.write_text("".join(f'"{name}" = "{name.lower().replace(" ", ".")}@example.com"\n' for name in names
+                              if name.replace(" ", "").isalpha()), encoding="utf-8")
+    out.write(f"\n$ xlreg remind {sample} --owners {owners} --out {folder / 'reminders'}\n")
+    from xl_addin.cli.main import main  # the command itself: the demo's caller is its parser
+
+    main(["remind", str(sample), "--owners", str(owners), "--out", str(folder / "reminders")], out=out)
+    out.write(f"\nThe sample is at {sample.resolve()}; open it in Excel to see the cells named above, and its "
+              "Dashboard sheet: figures and charts that change as you edit the register.\n")
     return exit_code([result], Severity.ERROR)
