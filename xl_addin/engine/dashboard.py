@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from xl_addin.engine.schema import RegisterSchema
+from xl_addin.engine.snapshot import count_step
 
 DASHBOARD_SHEET = "Dashboard"
 LAST_ROW = 1_048_576  # COUNTIFS look at the cells in use only, so a whole column costs nothing
@@ -58,7 +59,8 @@ class DashboardChart:
     categories: str
     series: tuple[tuple[str, str], ...]  # (the cell holding the series' name, its values)
     anchor: tuple[int, int]  # the top-left cell: (column, row)
-    size: tuple[int, int]  # columns and rows it spans
+    step: int = 1  # the count axis's step: whole numbers, about ten ticks for the register's size when added
+    size: tuple[float, float] = (15.0, 7.0)  # width and height in centimetres: 16 rows of LibreOffice, 14 of Excel
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ class RegisterPlace:
     # the last row the formulas may look at: the row above what stands below the items and is not an item (a
     # footer, a second table), where there is something; else the sheet's end, so an item added below counts
     end_row: int | None = None
+    items: int = 0  # how many items it holds now: the charts' axes are stepped for a register of its size
 
 
 def _quoted(sheet: str) -> str:
@@ -210,7 +213,7 @@ def build_dashboard(schema: RegisterSchema, place: RegisterPlace, owners: Sequen
                             [(word, Formula(f.count_in(status_words(schema, [word])))) for word in status_choices])
     if by_status:
         charts.append(DashboardChart("Items by status", "bar", by_status[0], ((by_status[1], by_status[2]),),
-                                     (5, 4), (8, 15)))
+                                     (5, 4), count_step(place.items)))
     source = f.column("source")
     source_choices = schema.column(schema.role("source") or "").choices if schema.role("source") else ()
     if source:
@@ -232,8 +235,8 @@ def build_dashboard(schema: RegisterSchema, place: RegisterPlace, owners: Sequen
                             ("Month", "Raised", "Closed"), months, first_kind="month")
     if per_month:
         charts.append(DashboardChart(f"Raised and closed per month (last {MONTHS} months)", "bar", per_month[0],
-                                     ((per_month[1], per_month[2]), (per_month[3], per_month[4])), (5, 20),
-                                     (8, 15)))
+                                     ((per_month[1], per_month[2]), (per_month[3], per_month[4])), (5, 21),
+                                     count_step(place.items / 4)))
     owner = f.column("owner")
     if owner and target:
         passed = (target, '"<"&TODAY()')
@@ -246,7 +249,8 @@ def build_dashboard(schema: RegisterSchema, place: RegisterPlace, owners: Sequen
         row, by_owner = _table(put, row, "Overdue items by owner", ("Owner", "Overdue items"), rows)
         if by_owner:
             charts.append(DashboardChart("Overdue items by owner", "bar", by_owner[0],
-                                         ((by_owner[1], by_owner[2]),), (5, 36), (8, 15)))
+                                         ((by_owner[1], by_owner[2]),), (5, 38),
+                                         count_step(place.items / 4)))
     return Dashboard(tuple(cells), tuple(charts), (36, 14, 12, 4), figures)
 
 

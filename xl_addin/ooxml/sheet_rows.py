@@ -103,23 +103,42 @@ def _number(value: float | int | Decimal) -> str:
 
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_HEAD = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_PANES = {  # a frozen header row; a frozen header row and first column
+    "A2": '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>',
+    "B2": '<pane xSplit="1" ySplit="1" topLeftCell="B2" activePane="bottomRight" state="frozen"/>',
+}
+_MARGINS = '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
 
 
-# Printed landscape on A4, one page wide and as many down as it takes (the header row is repeated on each page by
-# the workbook's Print_Titles name, which the package session adds)
-_ONE_PAGE_WIDE = ('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
-                  '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
+def worksheet(rows: SheetRows, *, widths: Sequence[float] = (), frozen: str | None = None, after: str = "",
+              landscape: bool | None = None, pages_wide: int | None = None, pages_tall: int = 0,
+              breaks: Sequence[int] = (), drawing: str | None = None) -> bytes:
+    """A worksheet part holding `rows` in columns of `widths`: `frozen` at "A2" (the header row) or "B2" (and
+    the first column); `after` (a filter, hyperlinks) follows the rows. Printed on A4, landscape or portrait
+    (when `landscape` is given), fitted to `pages_wide` pages across and `pages_tall` down (0: as many as it
+    takes), with a page break above each row of `breaks`; `drawing`: the relationship id of its drawing."""
+    head = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if pages_wide else ""
+    view = f'<sheetViews><sheetView workbookViewId="0">{_PANES[frozen]}</sheetView></sheetViews>' if frozen else ""
+    columns = "".join(f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>' for n, w in enumerate(widths, start=1))
+    page = ""
+    if landscape is not None:
+        fit = f' fitToWidth="{pages_wide}" fitToHeight="{pages_tall}"' if pages_wide else ""
+        page = f'<pageSetup paperSize="9" orientation="{"landscape" if landscape else "portrait"}"{fit}/>'
+    page_breaks = (f'<rowBreaks count="{len(breaks)}" manualBreakCount="{len(breaks)}">'
+                   + "".join(f'<brk id="{row}" max="16383" man="1"/>' for row in breaks) + "</rowBreaks>"
+                   ) if breaks else ""
+    tail = after + (_MARGINS + page if page else "") + page_breaks + (f'<drawing r:id="{drawing}"/>' if drawing else "")
+    root = f'<worksheet xmlns="{MAIN}"' + (f' xmlns:r="{_REL}">' if drawing else ">")
+    start = _HEAD + root + head + view + (f"<cols>{columns}</cols>" if columns else "") + "<sheetData>"
+    return b"".join([start.encode(), *rows.xml(), f"</sheetData>{tail}</worksheet>".encode()])
 
 
 def listing_sheet(rows: SheetRows, widths: Sequence[float] = (), *, frozen_header: bool = True,
                   after: str = "", one_page_wide: bool = False) -> bytes:
-    """A worksheet part holding `rows` (its first one a header, frozen at the top) in columns of `widths`;
-    `after` (a filter, hyperlinks) follows the rows; with `one_page_wide`, it prints landscape one page wide."""
-    head = "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr>" if one_page_wide else ""
-    view = ('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
-            'state="frozen"/></sheetView></sheetViews>') if frozen_header else ""
-    columns = "".join(f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>' for n, w in enumerate(widths, start=1))
-    tail = after + (_ONE_PAGE_WIDE if one_page_wide else "")
-    return b"".join([(_HEAD + head + view + (f"<cols>{columns}</cols>" if columns else "") + "<sheetData>").encode(),
-                     *rows.xml(), f"</sheetData>{tail}</worksheet>".encode()])
+    """A sheet xlreg keeps for people: its first row a header (frozen at the top); with `one_page_wide`, printed
+    landscape one page wide and as many down as it takes (the header row is repeated on each page by the
+    workbook's Print_Titles name, which the package session adds)."""
+    return worksheet(rows, widths=widths, frozen="A2" if frozen_header else None, after=after,
+                     landscape=True if one_page_wide else None, pages_wide=1 if one_page_wide else None)

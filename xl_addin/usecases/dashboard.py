@@ -36,7 +36,7 @@ def register_place(register: Register) -> RegisterPlace:
     last = max(register.row_numbers, default=first)
     end = register.trailing.first_row - 1 if register.trailing is not None else None
     letters = {name: column_letter(number) for name, number in register.columns.items()}
-    return RegisterPlace(register.sheet, first, last, letters, end)
+    return RegisterPlace(register.sheet, first, last, letters, end, len(register))
 
 
 def register_owners(register: Register, schema: RegisterSchema) -> tuple[str, ...]:
