@@ -112,11 +112,17 @@ _PANES = {  # a frozen header row; a frozen header row and first column
 _MARGINS = '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
 
 
-def worksheet(rows: SheetRows, *, widths: Sequence[float] = (), frozen: str | None = None, after: str = "",
-              landscape: bool | None = None, pages_wide: int | None = None, pages_tall: int = 0,
-              breaks: Sequence[int] = (), drawing: str | None = None) -> bytes:
-    """A worksheet part holding `rows` in columns of `widths`: `frozen` at "A2" (the header row) or "B2" (and
-    the first column); `after` (a filter, hyperlinks) follows the rows. Printed on A4, landscape or portrait
+def worksheet(rows: SheetRows, **layout: Any) -> bytes:
+    """A worksheet part holding `rows`, laid out as `worksheet_chunks` says."""
+    return b"".join(worksheet_chunks(rows, **layout))
+
+
+def worksheet_chunks(rows: SheetRows, *, widths: Sequence[float] = (), frozen: str | None = None, after: str = "",
+                     landscape: bool | None = None, pages_wide: int | None = None, pages_tall: int = 0,
+                     breaks: Sequence[int] = (), drawing: str | None = None) -> Iterator[bytes]:
+    """A worksheet part, in chunks made as they are asked for, holding `rows` in columns of `widths`: `frozen` at
+    "A2" (the header row) or "B2" (and the first column); `after` (a filter, hyperlinks) follows the rows.
+    Printed on A4, landscape or portrait
     (when `landscape` is given), fitted to `pages_wide` pages across and `pages_tall` down (0: as many as it
     takes), with a page break above each row of `breaks`; `drawing`: the relationship id of its drawing."""
     head = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if pages_wide else ""
@@ -131,8 +137,9 @@ def worksheet(rows: SheetRows, *, widths: Sequence[float] = (), frozen: str | No
                    ) if breaks else ""
     tail = after + (_MARGINS + page if page else "") + page_breaks + (f'<drawing r:id="{drawing}"/>' if drawing else "")
     root = f'<worksheet xmlns="{MAIN}"' + (f' xmlns:r="{_REL}">' if drawing else ">")
-    start = _HEAD + root + head + view + (f"<cols>{columns}</cols>" if columns else "") + "<sheetData>"
-    return b"".join([start.encode(), *rows.xml(), f"</sheetData>{tail}</worksheet>".encode()])
+    yield (_HEAD + root + head + view + (f"<cols>{columns}</cols>" if columns else "") + "<sheetData>").encode()
+    yield from rows.xml()
+    yield f"</sheetData>{tail}</worksheet>".encode()
 
 
 def listing_sheet(rows: SheetRows, widths: Sequence[float] = (), *, frozen_header: bool = True,
