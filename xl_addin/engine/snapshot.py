@@ -28,7 +28,7 @@ from xl_addin.engine.overdue import (
 from xl_addin.engine.priorities import PriorityItem, compute_priorities
 from xl_addin.engine.register import CellError, Register
 from xl_addin.engine.review_diff import by_id, change_kind
-from xl_addin.engine.roles import absence
+from xl_addin.engine.roles import ROLES, absence
 from xl_addin.engine.schema import RegisterSchema
 from xl_addin.engine.validate import check_register
 
@@ -134,12 +134,18 @@ def last_months(as_of: dt.date, count: int = MONTHS_SHOWN) -> list[str]:
     return months[::-1]
 
 
+_NO_COLUMN = "\x00no column"
+
+
 class _Roles:
     """The schema's role columns, read off an item (None where the schema has no such column)."""
 
     def __init__(self, schema: RegisterSchema) -> None:
         self.schema = schema
         self._columns = {role: schema.role(role) for role in schema.roles}  # asked for on every item
+        # each role's column, for reading items in a loop (item.get(roles.names["status"])); a role the schema
+        # gives no column reads as a key no item has
+        self.names = {role: self._columns.get(role) or _NO_COLUMN for role in {*ROLES, *schema.roles}}
 
     def get(self, item: Mapping[str, Any], role: str) -> Any:
         column = self._columns.get(role)
@@ -207,14 +213,16 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
                  "diff reports them")
     else:
         closed_table = _closed_since(items, roles, schema, since, today)
-        new_table = _new_since(items, roles, since, today)
         basis = ("Closure date and Date raised after the previous review" if previous_review
                  else "no previous review: every item counts as new")
-        if previous_review is None and new_table.rows:  # a first review: all of it is new, and not listed again
-            first_review_new = len(new_table.rows)
-            new_table = replace(new_table, rows=(), note=f"This is the first review: all {first_review_new} items "
-                                                         "raised to date count as new (the Register sheet lists "
-                                                         "them).")
+        if previous_review is None:  # a first review: all of it is new, counted and not listed again
+            first_review_new = len(_raised(items, roles, since, today))
+            new_table = _new_since([], roles, since, today)
+            if first_review_new:
+                new_table = replace(new_table, note=f"This is the first review: all {first_review_new} items raised "
+                                                    "to date count as new (the Register sheet lists them).")
+        else:
+            new_table = _new_since(items, roles, since, today)
     tables = [
         *_counts(items, schema),
         _overdue_table(late, schema),
@@ -226,10 +234,10 @@ def take_snapshot(register: Register, schema: RegisterSchema, *, as_of: dt.datet
         _unrated(items, roles, schema, priorities),
         _completed_without_outcome(items, roles, schema),
         _per_month("closures-per-month", "Closures per month (improvement velocity)", "Closed",
-                   [roles.get(item, "closureDate") for item in items
-                    if roles.get(item, "status") in schema.closed_statuses], today),
+                   [item.get(roles.names["closureDate"]) for item in items
+                    if item.get(roles.names["status"]) in schema.closed_statuses], today),
         _per_month("raised-per-month", "Entries raised per month", "Raised",
-                   [roles.get(item, "dateRaised") for item in items], today),
+                   [item.get(roles.names["dateRaised"]) for item in items], today),
         review_figures(items, roles, schema, today),
         _per_source_per_month(items, roles, today),
     ]
@@ -361,7 +369,7 @@ def _headline(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: Registe
     figures = {row[0]: (row[1], unit) for row, unit in zip(by_key["review-figures"].rows,
                                                             by_key["review-figures"].units, strict=True)}
     status_known = roles.schema.role("status") is not None
-    open_count = sum(1 for item in items if roles.get(item, "status") in schema.open_statuses)
+    open_count = sum(1 for item in items if item.get(roles.names["status"]) in schema.open_statuses)
     new_count = listed("new-since")
     return (
         Figure("Items in the register", len(items), "count"),
@@ -422,13 +430,13 @@ def review_figures(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: Re
                    today: dt.date) -> ReviewTable:
     """The figures an auditor asks for first: closure on time, the age of what is open, whether completed
     items were shown to work, and corrective actions against improvements."""
-    completed = [item for item in items if roles.get(item, "status") in schema.completed_statuses]
-    pairs = [(closure, target) for item in completed if (closure := _date(roles.get(item, "closureDate")))
-             and (target := _date(roles.get(item, "targetDate")))]
+    completed = [item for item in items if item.get(roles.names["status"]) in schema.completed_statuses]
+    pairs = [(closure, target) for item in completed if (closure := _date(item.get(roles.names["closureDate"])))
+             and (target := _date(item.get(roles.names["targetDate"])))]
     on_time = sum(1 for closure, target in pairs if closure <= target)
-    open_items = [item for item in items if roles.get(item, "status") in schema.open_statuses]
-    ages = sorted(((today - raised).days, str(roles.get(item, "id") or f"row {item['row']}"))
-                  for item in open_items if (raised := _date(roles.get(item, "dateRaised"))) is not None)
+    open_items = [item for item in items if item.get(roles.names["status"]) in schema.open_statuses]
+    ages = sorted(((today - raised).days, str(item.get(roles.names["id"]) or f"row {item['row']}"))
+                  for item in open_items if (raised := _date(item.get(roles.names["dateRaised"]))) is not None)
     units: list[Unit] = ["percent", "days", "days", "percent"]
     rows: list[tuple[Any, ...]] = [
         ("On-time closure rate", _share(on_time, len(pairs)),
@@ -439,12 +447,12 @@ def review_figures(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: Re
     ]
     effective = roles.schema.role("effective")
     if effective:
-        verified = sum(1 for item in completed if roles.get(item, "measuredOutcome") is not None
+        verified = sum(1 for item in completed if item.get(roles.names["measuredOutcome"]) is not None
                        and item.get(effective) == "Yes")
         rows.append(("Effectiveness verified", _share(verified, len(completed)),
                      f"{verified} of {len(completed)} completed items with a measured outcome and Effective = Yes"))
     else:
-        measured = sum(1 for item in completed if roles.get(item, "measuredOutcome") is not None)
+        measured = sum(1 for item in completed if item.get(roles.names["measuredOutcome"]) is not None)
         rows.append(("Effectiveness verified", None,
                      f"not recorded: the register has no Effective column ({measured} of {len(completed)} completed "
                      "items have a measured outcome)"))
@@ -452,7 +460,7 @@ def review_figures(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: Re
     if type_column:
         for kind in ("Corrective action", "Improvement"):
             of_kind = [item for item in items if item.get(type_column) == kind]
-            still_open = sum(1 for item in of_kind if roles.get(item, "status") in schema.open_statuses)
+            still_open = sum(1 for item in of_kind if item.get(roles.names["status"]) in schema.open_statuses)
             rows.append((f"{kind}s", len(of_kind), f"{still_open} open, of {len(items)} items"))
             units.append("count")
     return ReviewTable("review-figures", "Review figures", ("Figure", "Value", "Basis"), tuple(rows),
@@ -462,8 +470,8 @@ def review_figures(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: Re
 def _per_source_per_month(items: Sequence[Mapping[str, Any]], roles: _Roles, today: dt.date) -> ReviewTable:
     """Entries raised per month by source: a steady stream from every source, or bursts from one."""
     months = last_months(today)
-    counted = Counter((_month(day), str(roles.get(item, "source") or BLANK)) for item in items
-                      if (day := _date(roles.get(item, "dateRaised"))) is not None and day <= today)
+    counted = Counter((_month(day), str(item.get(roles.names["source"]) or BLANK)) for item in items
+                      if (day := _date(item.get(roles.names["dateRaised"]))) is not None and day <= today)
     sources = sorted({source for month, source in counted if month in months})
     return ReviewTable("entries-per-source", "Entries raised per month by source", ("Month", *sources),
                        tuple((month, *(counted[(month, source)] for source in sources)) for month in months))
@@ -550,18 +558,26 @@ def _closed_since(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: Reg
                   today: dt.date) -> ReviewTable:
     columns = roles.columns("id", "description", "status", "closureDate", "successMetric", "baseline",
                             "measuredOutcome")
-    closed = [item for item in items if roles.get(item, "status") in schema.closed_statuses
-              and (closure := _date(roles.get(item, "closureDate"))) is not None and since < closure <= today]
-    closed.sort(key=lambda item: (roles.get(item, "closureDate"), item["row"]))
+    closed = [item for item in items if item.get(roles.names["status"]) in schema.closed_statuses
+              and (closure := _date(item.get(roles.names["closureDate"]))) is not None and since < closure <= today]
+    closed.sort(key=lambda item: (item.get(roles.names["closureDate"]), item["row"]))
     return ReviewTable("closed-since", "Closed since the last review", tuple(columns),
                        tuple(_pick(item, columns) for item in closed))
 
 
+def _raised(items: Sequence[Mapping[str, Any]], roles: _Roles, since: dt.date,
+            today: dt.date) -> list[Mapping[str, Any]]:
+    """The items raised after `since`, up to `today`."""
+    column = roles.columns("dateRaised")
+    if not column:
+        return []
+    return [item for item in items if (day := _date(item.get(column[0]))) is not None and since < day <= today]
+
+
 def _new_since(items: Sequence[Mapping[str, Any]], roles: _Roles, since: dt.date, today: dt.date) -> ReviewTable:
     columns = roles.columns("id", "dateRaised", "description", "owner", "status")
-    raised = [item for item in items
-              if (day := _date(roles.get(item, "dateRaised"))) is not None and since < day <= today]
-    raised.sort(key=lambda item: (roles.get(item, "dateRaised"), item["row"]))
+    raised = _raised(items, roles, since, today)
+    raised.sort(key=lambda item: (item.get(roles.names["dateRaised"]), item["row"]))
     return ReviewTable("new-since", "New since the last review", tuple(columns),
                        tuple(_pick(item, columns) for item in raised))
 
@@ -574,7 +590,7 @@ def _open_by_priority(items: Sequence[Mapping[str, Any]], roles: _Roles, schema:
                *others[1:])
     ranked = sorted((item for item in items if priorities[item["row"]].rank is not None),
                     key=lambda item: priorities[item["row"]].rank or 0)
-    unrated = sum(1 for item in items if roles.get(item, "status") in schema.open_statuses
+    unrated = sum(1 for item in items if item.get(roles.names["status"]) in schema.open_statuses
                   and priorities[item["row"]].total is None)
     note = (f"{unrated} open item{'s are' if unrated != 1 else ' is'} not yet rated, so not ranked: see "
             "'Open items not yet rated'." if unrated else None)
@@ -587,7 +603,7 @@ def _unrated(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: Register
              priorities: Mapping[int, PriorityItem]) -> ReviewTable:
     """Open items without a priority: not yet rated (every imported item starts so), so in no priority table."""
     columns = roles.columns("id", "dateRaised", "description", "owner", "status")
-    unrated = [item for item in items if roles.get(item, "status") in schema.open_statuses
+    unrated = [item for item in items if item.get(roles.names["status"]) in schema.open_statuses
                and priorities[item["row"]].total is None]
     return ReviewTable("unrated", "Open items not yet rated", tuple(columns),
                        tuple(_pick(item, columns) for item in unrated))
@@ -596,8 +612,8 @@ def _unrated(items: Sequence[Mapping[str, Any]], roles: _Roles, schema: Register
 def _completed_without_outcome(items: Sequence[Mapping[str, Any]], roles: _Roles,
                                schema: RegisterSchema) -> ReviewTable:
     columns = roles.columns("id", "closureDate", "owner", "successMetric", "baseline")
-    done = [item for item in items if roles.get(item, "status") in schema.completed_statuses
-            and roles.get(item, "measuredOutcome") is None]
+    done = [item for item in items if item.get(roles.names["status"]) in schema.completed_statuses
+            and item.get(roles.names["measuredOutcome"]) is None]
     return ReviewTable("completed-without-outcome", "Completed items with no measured outcome", tuple(columns),
                        tuple(_pick(item, columns) for item in done))
 
