@@ -27,6 +27,15 @@ def text_width(value: Any) -> int:
     return max(map(len, text.split("\n"))) if "\n" in text else len(text)
 
 
+def _distinct(values: Sequence[Any]) -> Any:
+    """The values, each once (a register repeats its statuses, owners and dates), where they can be hashed; 1 and
+    True are one value then, which a column of either kind never notices."""
+    try:
+        return set(values)
+    except TypeError:  # something unhashable: every value
+        return values
+
+
 def column_widths(columns: Sequence[Sequence[Any]], headers: Sequence[Any] = ()) -> list[float]:
     """For each column (its values), a width holding the longest word of its header and its values up to LONGEST
     characters, with room either side; a header longer than that wraps at its spaces."""
@@ -34,7 +43,7 @@ def column_widths(columns: Sequence[Sequence[Any]], headers: Sequence[Any] = ())
     for number, values in enumerate(columns):
         header = str(headers[number]) if number < len(headers) and headers[number] is not None else ""
         word = max(map(len, header.split()), default=0)
-        longest = max(map(text_width, values), default=0)
+        longest = max(map(text_width, _distinct(values)), default=0)
         widths.append(max(NARROWEST, word, min(LONGEST, longest)) + 2)
     return widths
 
