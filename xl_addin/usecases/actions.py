@@ -201,7 +201,7 @@ def write_snapshot(register: Register, schema: RegisterSchema, *, folder: Path, 
             since = as_of_of(document).date()
     snapshot = take_snapshot(register, schema, as_of=as_of, previous_review=since,
                              register_sha256=register_sha256, escalation_days=escalation_days, previous=document)
-    from xl_addin.workbook.writing.snapshot_book import build_snapshot_workbook  # openpyxl: only a snapshot needs it
+    from xl_addin.workbook.writing.snapshot_book import build_snapshot_workbook  # only a snapshot needs it
 
     write_new_file(workbook_path, build_snapshot_workbook(snapshot).save)
     text = dumps(snapshot_document(snapshot))
