@@ -78,9 +78,17 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     owners.write_text("".join(f'"{name}" = "{name.lower().replace(" ", ".")}@example.com"\n' for name in names
                               if name.replace(" ", "").isalpha()), encoding="utf-8")
     out.write(f"\n$ xlreg remind {sample} --owners {owners} --out {folder / 'reminders'}\n")
-    from xl_addin.cli.main import main  # the command itself: the demo's caller is its parser
-
-    main(["remind", str(sample), "--owners", str(owners), "--out", str(folder / "reminders")], out=out)
+    _run_remind(["remind", str(sample), "--owners", str(owners), "--out", str(folder / "reminders")], out)
     out.write(f"\nThe sample is at {sample.resolve()}; open it in Excel to see the cells named above, and its "
               "Dashboard sheet: figures and charts that change as you edit the register.\n")
     return exit_code([result], Severity.ERROR)
+
+
+def _run_remind(argv: list[str], out: TextIO) -> None:
+    """`xlreg remind` itself, parsed by its own parser."""
+    from xl_addin.cli import remind
+
+    parser = argparse.ArgumentParser(prog="xlreg")
+    remind.add_parser(parser.add_subparsers())
+    args = parser.parse_args(argv)
+    args.run(args, out)
