@@ -7,6 +7,7 @@ the sample, on a register migrated by `xlreg migrate` and on a register adopted 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import subprocess
@@ -145,6 +146,13 @@ def test_the_samples_dashboard_shows_what_the_engine_computes(uno_python: Path, 
     shown = libreoffice_figures(uno_python, sample)
     computed = engine_figures(sample, settings_schema, dt.date.today())
     assert_same(shown, computed)
+    # and as the command says it: xlreg overdue for the same day
+    code, text = run("overdue", str(sample), "--format", "json", "--as-of", dt.date.today().isoformat())
+    listed = json.loads(text)
+    assert code == 0 and shown["Overdue items"] == len(listed["items"])
+    assert shown["On hold"] == len(listed["on_hold"])
+    for owner, ids in listed["by_owner"].items():
+        assert shown.get(f"owner: {owner}", shown["owner: (other owners)"]) >= len(ids)
     assert shown["Overdue items"] > 5 and shown["On hold"] == 2 and 0 < shown["On-time closure rate"] < 1
 
 
