@@ -229,7 +229,9 @@ def test_a_worker_killed_mid_run_costs_the_run_nothing(tmp_path: Path) -> None:
     drive.mkdir()
     for index in range(1500):
         os.link(resources.sample_path(), drive / f"team_{index:04d}.xlsx")
-    command = [sys.executable, "-m", "xl_addin", "validate", str(drive), "--jobs", "2", "--as-of", "2026-11-25"]
+    # -X faulthandler: a run that hangs is made to say where (SIGABRT dumps every thread's stack)
+    command = [sys.executable, "-X", "faulthandler", "-m", "xl_addin", "validate", str(drive), "--jobs", "2",
+               "--as-of", "2026-11-25"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(2.5)
     assert process.poll() is None, "the run ended before a worker could be killed"
@@ -237,6 +239,10 @@ def test_a_worker_killed_mid_run_costs_the_run_nothing(tmp_path: Path) -> None:
     os.kill(worker, signal.SIGKILL)  # as the kernel's out-of-memory killer would
     try:
         out, err = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGABRT)
+        _, stacks = process.communicate(timeout=30)
+        pytest.fail(f"the run hung after its worker was killed; where it was:\n{stacks[-6000:]}")
     finally:
         process.kill()
     # the files it held are checked again, each alone: none of them was to blame, so the report is whole
