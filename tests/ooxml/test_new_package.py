@@ -11,8 +11,8 @@ import openpyxl
 from defusedxml import ElementTree
 
 from tests.conformance import report
-from xl_addin.ooxml.charts import Chart, Placed, Series, drawing_part
-from xl_addin.ooxml.new_package import SHEET_DRAWING_ID, NewSheet, write_new_workbook
+from xl_addin.ooxml.charts import SHEET_DRAWING_ID, Chart, Placed, Series, drawing_part
+from xl_addin.ooxml.new_package import NewSheet, write_new_workbook
 from xl_addin.ooxml.new_styles import FIRST_CUSTOM_FORMAT, Look, NewStyles
 from xl_addin.ooxml.sheet_rows import SheetRows, worksheet_chunks
 

@@ -59,6 +59,7 @@ class DashboardChart:
     categories: str
     series: tuple[tuple[str, str], ...]  # (the cell holding the series' name, its values)
     anchor: tuple[int, int]  # the top-left cell: (column, row)
+    dated: bool = False  # its categories are dates (months), not words
     step: int = 1  # the count axis's step: whole numbers, about ten ticks for the register's size when added
     size: tuple[float, float] = (15.0, 7.0)  # width and height in centimetres: 16 rows of LibreOffice, 14 of Excel
 
@@ -213,7 +214,7 @@ def build_dashboard(schema: RegisterSchema, place: RegisterPlace, owners: Sequen
                             [(word, Formula(f.count_in(status_words(schema, [word])))) for word in status_choices])
     if by_status:
         charts.append(DashboardChart("Items by status", "bar", by_status[0], ((by_status[1], by_status[2]),),
-                                     (5, 4), count_step(place.items)))
+                                     (5, 4), step=count_step(place.items)))
     source = f.column("source")
     source_choices = schema.column(schema.role("source") or "").choices if schema.role("source") else ()
     if source:
@@ -236,7 +237,7 @@ def build_dashboard(schema: RegisterSchema, place: RegisterPlace, owners: Sequen
     if per_month:
         charts.append(DashboardChart(f"Raised and closed per month (last {MONTHS} months)", "bar", per_month[0],
                                      ((per_month[1], per_month[2]), (per_month[3], per_month[4])), (5, 21),
-                                     count_step(place.items / 4)))
+                                     dated=True, step=count_step(place.items / 4)))
     owner = f.column("owner")
     if owner and target:
         passed = (target, '"<"&TODAY()')
@@ -250,7 +251,7 @@ def build_dashboard(schema: RegisterSchema, place: RegisterPlace, owners: Sequen
         if by_owner:
             charts.append(DashboardChart("Overdue items by owner", "bar", by_owner[0],
                                          ((by_owner[1], by_owner[2]),), (5, 38),
-                                         count_step(place.items / 4)))
+                                         step=count_step(place.items / 4)))
     return Dashboard(tuple(cells), tuple(charts), (36, 14, 12, 4), figures)
 
 

@@ -18,6 +18,7 @@ EMU_PER_CM = 360_000
 CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 DRAWING_TYPE = "application/vnd.openxmlformats-officedocument.drawing+xml"
 CHART_REL, DRAWING_REL = REL + "/chart", REL + "/drawing"
+SHEET_DRAWING_ID = "rId1"  # a sheet's relationship to its drawing, which its XML names
 _CATEGORY_AXIS, _VALUE_AXIS = 10, 100
 
 

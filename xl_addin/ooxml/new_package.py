@@ -9,16 +9,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from xl_addin.ooxml.charts import CHART_REL, CHART_TYPE, DRAWING_REL, DRAWING_TYPE, Placed, drawing_part
-from xl_addin.ooxml.package_edit import REL
+from xl_addin.ooxml.charts import (
+    CHART_REL,
+    CHART_TYPE,
+    DRAWING_REL,
+    DRAWING_TYPE,
+    Placed,
+    drawing_part,
+)
+from xl_addin.ooxml.package_edit import PACKAGE_REL, REL
 from xl_addin.ooxml.sheet_rows import MAIN
 from xl_addin.ooxml.xml_text import escape, quoteattr
 from xl_addin.ooxml.zip_package import PackageWriter
 
-_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-SHEET_DRAWING_ID = "rId1"  # a sheet's relationship to its drawing, which its XML names
 # Worksheets are deflated fast, so that the compressing thread keeps up with the XML being made: for a
 # 10,000-row register's pack (18 MB of XML) level 2 takes a third of level 6's time for a file a quarter larger
 SHEET_LEVEL = 2
@@ -41,7 +46,7 @@ def _relationships(targets: Sequence[tuple[str, str]]) -> bytes:
     """A relationships part: (type, target) each, as rId1, rId2..."""
     items = "".join(f'<Relationship Id="rId{number}" Type="{kind}" Target={quoteattr(target)}/>'
                     for number, (kind, target) in enumerate(targets, start=1))
-    return f'{_DECLARATION}<Relationships xmlns="{_RELATIONSHIPS}">{items}</Relationships>'.encode()
+    return f'{_DECLARATION}<Relationships xmlns="{PACKAGE_REL}">{items}</Relationships>'.encode()
 
 
 def _quoted(title: str) -> str:
@@ -101,7 +106,7 @@ def write_new_workbook(target: BinaryIO, sheets: Sequence[NewSheet], styles: byt
         f"<Application>{escape(creator)}</Application></Properties>").encode()])
     writer.write("_rels/.rels", [_relationships([
         (REL + "/officeDocument", "xl/workbook.xml"),
-        ("http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties", "docProps/core.xml"),
+        (PACKAGE_REL + "/metadata/core-properties", "docProps/core.xml"),
         (REL + "/extended-properties", "docProps/app.xml")])])
     writer.close()
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from xl_addin.ooxml import package_edit as edit
+from xl_addin.ooxml.charts import CHART_REL, DRAWING_REL
 from xl_addin.ooxml.notes import Notes, add_legacy_drawing, remove_legacy_drawing
 from xl_addin.ooxml.package import sheet_parts, workbook_part
 from xl_addin.ooxml.sheet_edit import Restyle, RowEdit, SheetEditor
@@ -179,10 +180,10 @@ class PackageSession:
         """The drawings a sheet part shows and the charts in them: parts that go with the sheet."""
         found = []
         for _, kind, target in self.relationships_of(part):
-            if kind == edit.REL + "/drawing" and target in self.names:
+            if kind == DRAWING_REL and target in self.names:
                 found.append(target)
                 found += [chart for _, inner, chart in self.relationships_of(target)
-                          if inner == edit.REL + "/chart" and chart in self.names]
+                          if inner == CHART_REL and chart in self.names]
         return found
 
     def remove_sheet(self, title: str) -> None:

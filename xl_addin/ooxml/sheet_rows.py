@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
+from xl_addin.ooxml.package_edit import REL
 from xl_addin.ooxml.refs import column_letter
 from xl_addin.ooxml.serials import serial
 from xl_addin.ooxml.xml_text import escape
@@ -103,7 +104,6 @@ def _number(value: float | int | Decimal) -> str:
 
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _PANES = {  # a frozen header row; a frozen header row and first column
     "A2": '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>',
@@ -136,7 +136,7 @@ def worksheet_chunks(rows: SheetRows, *, widths: Sequence[float] = (), frozen: s
                    + "".join(f'<brk id="{row}" max="16383" man="1"/>' for row in breaks) + "</rowBreaks>"
                    ) if breaks else ""
     tail = after + (_MARGINS + page if page else "") + page_breaks + (f'<drawing r:id="{drawing}"/>' if drawing else "")
-    root = f'<worksheet xmlns="{MAIN}"' + (f' xmlns:r="{_REL}">' if drawing else ">")
+    root = f'<worksheet xmlns="{MAIN}"' + (f' xmlns:r="{REL}">' if drawing else ">")
     yield (_HEAD + root + head + view + (f"<cols>{columns}</cols>" if columns else "") + "<sheetData>").encode()
     yield from rows.xml()
     yield f"</sheetData>{tail}</worksheet>".encode()

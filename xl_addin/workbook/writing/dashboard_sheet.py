@@ -7,18 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xl_addin.engine.dashboard import DASHBOARD_SHEET, CellKind, Dashboard, DashboardChart, Formula
-from xl_addin.ooxml.charts import Chart, Placed, Series, drawing_part
+from xl_addin.ooxml.charts import SHEET_DRAWING_ID, Chart, Placed, Series, drawing_part
 from xl_addin.ooxml.sheet_rows import FormulaText, SheetRows, worksheet
 from xl_addin.ooxml.styles import StyleSheet
 
 # Excel's built-in number formats, each shown in the reader's own way: 0%, 0, a short date, "mmm-yy"
 _FORMATS: dict[CellKind, int] = {"percent": 9, "count": 1, "days": 1, "date": 14, "month": 17}
-DRAWING_REL_ID = "rId1"
 
 
 @dataclass(frozen=True)
 class DashboardParts:
-    sheet: bytes  # its drawing is the sheet's relationship DRAWING_REL_ID
+    sheet: bytes  # its drawing is the sheet's relationship SHEET_DRAWING_ID
     drawing: bytes  # its charts are its relationships rId1, rId2... in order
     charts: tuple[bytes, ...]
 
@@ -50,7 +49,7 @@ def _sheet(dashboard: Dashboard, styles: StyleSheet) -> bytes:
         rows.append([cells.get(column, (None, 0)) for column in range(1, width + 1)] if cells else [])
     # printed on one page: landscape A4, fitted to one page across and one down
     return worksheet(rows, widths=dashboard.widths, landscape=True, pages_wide=1, pages_tall=1,
-                     drawing=DRAWING_REL_ID)
+                     drawing=SHEET_DRAWING_ID)
 
 
 def _chart(chart: DashboardChart, title: str) -> Chart:
@@ -59,4 +58,4 @@ def _chart(chart: DashboardChart, title: str) -> Chart:
 
     return Chart(chart.kind, chart.title, reference(chart.categories),
                  tuple(Series(reference(name), reference(values)) for name, values in chart.series),
-                 numeric_categories="month" in chart.title.lower(), number_format="0", major_unit=chart.step)
+                 numeric_categories=chart.dated, number_format="0", major_unit=chart.step)

@@ -29,12 +29,13 @@ from xl_addin.engine.marks import (
     Underlay,
     unique_title,
 )
-from xl_addin.ooxml.package_edit import REL, calculate_on_load
+from xl_addin.ooxml.charts import CHART_REL, CHART_TYPE, DRAWING_REL, DRAWING_TYPE, SHEET_DRAWING_ID
+from xl_addin.ooxml.package_edit import calculate_on_load
 from xl_addin.ooxml.package_session import PackageSession
 from xl_addin.ooxml.refs import range_bounds
 from xl_addin.ooxml.sheet_edit import Restyle
 from xl_addin.ooxml.tables import cell_style, grow_ranges, grow_table, names_table, table_last_row, widen_table
-from xl_addin.workbook.writing.dashboard_sheet import DRAWING_REL_ID, dashboard_parts
+from xl_addin.workbook.writing.dashboard_sheet import dashboard_parts
 from xl_addin.workbook.writing.tool_sheets import (
     findings_sheet_xml,
     log_rows,
@@ -44,9 +45,6 @@ from xl_addin.workbook.writing.tool_sheets import (
 )
 
 HEADER_ROW = "$1:$1"  # printed atop every page of the sheets xlreg keeps for people
-DRAWING_REL, CHART_REL = REL + "/drawing", REL + "/chart"
-DRAWING_TYPE = "application/vnd.openxmlformats-officedocument.drawing+xml"
-CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 
 
 def _to(style: int) -> Restyle:
@@ -217,7 +215,7 @@ class PackageMarks:
         session.add_sheet(title, parts.sheet, before_last=bool(names) and names[-1] == RECORD_SHEET)
         sheet = session.sheets[title]
         drawing = session.add_part("xl/drawings/drawing{}.xml", parts.drawing, DRAWING_TYPE)
-        session.relate(sheet, DRAWING_REL, drawing, DRAWING_REL_ID)
+        session.relate(sheet, DRAWING_REL, drawing, SHEET_DRAWING_ID)
         for number, chart in enumerate(parts.charts, start=1):
             part = session.add_part("xl/charts/chart{}.xml", chart, CHART_TYPE)
             session.relate(drawing, CHART_REL, part, f"rId{number}")

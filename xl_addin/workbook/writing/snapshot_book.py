@@ -31,8 +31,8 @@ from xl_addin.engine.snapshot import (
     review_basis,
     review_sections,
 )
-from xl_addin.ooxml.charts import Chart, Placed, Series
-from xl_addin.ooxml.new_package import SHEET_DRAWING_ID, NewSheet, write_new_workbook
+from xl_addin.ooxml.charts import SHEET_DRAWING_ID, Chart, Placed, Series
+from xl_addin.ooxml.new_package import NewSheet, write_new_workbook
 from xl_addin.ooxml.new_styles import Look, NewStyles
 from xl_addin.ooxml.refs import column_letter
 from xl_addin.ooxml.sheet_rows import SheetRows, worksheet_chunks
